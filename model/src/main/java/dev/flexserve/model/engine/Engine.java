@@ -1,0 +1,348 @@
+package dev.flexserve.model.engine;
+
+import dev.flexserve.model.config.FlexOlmoConfig;
+import dev.flexserve.model.gating.Gate;
+import dev.flexserve.model.gating.PostFeedforward;
+import dev.flexserve.model.packages.ExpertPackage;
+import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.model.packages.TrunkPackage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+/**
+ * The FlexOlmo forward pass over a batch of sequences (DESIGN.md §1). Each call runs, per layer, attention for all
+ * sequences at once, then the router for every real position with its own sequence's allowed set, then one call
+ * per selected expert with exactly the rows routed to it (experts of a layer run concurrently on the given
+ * executor), then the weighted sum, post-FFN norm and residual. Prefill (many new positions) and decode (one
+ * new position per sequence) are the same call.
+ *
+ * <p>The engine is not thread-safe: one scheduler thread drives it; experts are reached only through
+ * {@link ExpertFfn}, so they may live in this process or behind the network.
+ */
+public final class Engine implements AutoCloseable {
+    private final FlexOlmoConfig config;
+    private final TrunkRuntime trunk;
+    private final float[][] postFfnNorm;
+    private final List<Expert> experts;
+    private final int expertsPerToken;
+    private final Executor fanout;
+
+    public Engine(TrunkPackage trunkPackage, TrunkRuntime trunk, List<Expert> experts, int expertsPerToken, Executor fanout) {
+        if (experts.isEmpty()) {
+            throw new IllegalArgumentException("an engine needs at least one expert");
+        }
+        if (expertsPerToken < 1) {
+            throw new IllegalArgumentException("experts per token must be at least 1, got " + expertsPerToken);
+        }
+        this.config = trunkPackage.config();
+        this.trunk = trunk;
+        this.postFfnNorm = trunkPackage.postFeedforwardNorm();
+        this.experts = List.copyOf(experts);
+        this.expertsPerToken = expertsPerToken;
+        this.fanout = fanout;
+    }
+
+    /**
+     * An engine with every expert of the model set in this process on ONNX Runtime, using the trunk's
+     * configured number of experts per token unless {@code expertsPerToken} is positive.
+     */
+    public static Engine inProcess(ModelSet models, int expertsPerToken, int intraOpThreads) {
+        TrunkPackage t = models.trunk();
+        List<Expert> experts = new ArrayList<>();
+        for (ExpertPackage p : models.experts()) {
+            experts.add(new Expert(p.id(), p.manifest().owner(), p.hash(), p.router(), p.bias(),
+                    new OnnxExpertFfn(p, t.config().hiddenSize(), intraOpThreads)));
+        }
+        int k = expertsPerToken > 0 ? expertsPerToken : t.config().numExpertsPerTok();
+        return new Engine(t, new TrunkRuntime(t, intraOpThreads), experts, k, Runnable::run);
+    }
+
+    public FlexOlmoConfig config() {
+        return config;
+    }
+
+    public List<Expert> experts() {
+        return experts;
+    }
+
+    public int expertsPerToken() {
+        return expertsPerToken;
+    }
+
+    /** The slot of an expert id, or -1. */
+    public int slotOf(String id) {
+        for (int i = 0; i < experts.size(); i++) {
+            if (experts.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Starts a sequence whose allowed experts are {@code allowedIds} (every expert when null).
+     *
+     * @throws IllegalArgumentException for unknown ids or an empty set
+     */
+    public Sequence newSequence(Collection<String> allowedIds, int promptLength) {
+        int[] allowed;
+        if (allowedIds == null) {
+            allowed = new int[experts.size()];
+            Arrays.setAll(allowed, i -> i);
+        } else {
+            allowed = allowedIds.stream().mapToInt(id -> {
+                int slot = slotOf(id);
+                if (slot < 0) {
+                    throw new IllegalArgumentException("unknown expert '" + id + "'");
+                }
+                return slot;
+            }).distinct().sorted().toArray();
+        }
+        if (allowed.length == 0) {
+            throw new IllegalArgumentException("at least one expert must be allowed");
+        }
+        return new Sequence(new KvCache(config, Math.max(16, promptLength + 16)), allowed, promptLength, experts.size());
+    }
+
+    /**
+     * Computes {@code newTokens.get(i)} as the next positions of {@code batch.get(i)}, appends them to the
+     * sequences' caches, and returns the logits of the last new position of each sequence ({@code [batch][vocab]}),
+     * or of every new position when {@code allPositions} ({@code [batch][positions * vocab]}).
+     */
+    public float[][] forward(List<Sequence> batch, List<int[]> newTokens, boolean allPositions) {
+        int b = batch.size();
+        if (b == 0 || newTokens.size() != b) {
+            throw new IllegalArgumentException("batch and new tokens must be non-empty and of equal size");
+        }
+        int fresh = 0;
+        for (int i = 0; i < b; i++) {
+            int[] t = newTokens.get(i);
+            if (t.length == 0) {
+                throw new IllegalArgumentException("every sequence needs at least one new token");
+            }
+            if (batch.get(i).length() + t.length > config.maxPositionEmbeddings()) {
+                throw new IllegalArgumentException("sequence of " + (batch.get(i).length() + t.length)
+                        + " positions exceeds the context of " + config.maxPositionEmbeddings());
+            }
+            fresh = Math.max(fresh, t.length);
+        }
+        int d = config.hiddenSize();
+        long[] ids = new long[b * fresh];
+        for (int i = 0; i < b; i++) {
+            int[] t = newTokens.get(i);
+            for (int j = 0; j < t.length; j++) {
+                if (t[j] < 0 || t[j] >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + t[j] + " is outside the vocabulary (0.." + (config.vocabSize() - 1) + ")");
+                }
+                ids[i * fresh + j] = t[j];
+            }
+        }
+        float[] hidden = trunk.embed(ids);
+        boolean[][] selectedAnyLayer = new boolean[b * fresh][];
+        for (int l = 0; l < config.numHiddenLayers(); l++) {
+            hidden = attention(l, batch, newTokens, hidden, fresh);
+            mixture(l, batch, newTokens, hidden, fresh, selectedAnyLayer);
+        }
+        for (int i = 0; i < b; i++) {
+            batch.get(i).cache().commit(newTokens.get(i).length);
+        }
+        countTokens(batch, newTokens, fresh, selectedAnyLayer);
+        return logits(batch, newTokens, hidden, fresh, d, allPositions);
+    }
+
+    private float[] attention(int layer, List<Sequence> batch, List<int[]> newTokens, float[] hidden, int fresh) {
+        int b = batch.size();
+        int past = 0;
+        long[] pastLengths = new long[b];
+        for (int i = 0; i < b; i++) {
+            pastLengths[i] = batch.get(i).length();
+            past = Math.max(past, batch.get(i).length());
+        }
+        int pastSize = b * config.numKeyValueHeads() * past * config.headDim();
+        float[] pastKeys = new float[pastSize];
+        float[] pastValues = new float[pastSize];
+        for (int i = 0; i < b; i++) {
+            batch.get(i).cache().copyPast(layer, pastKeys, pastValues, i, past);
+        }
+        TrunkRuntime.Attention a = trunk.attend(layer, hidden, b, fresh, pastKeys, pastValues, past, pastLengths);
+        for (int i = 0; i < b; i++) {
+            batch.get(i).cache().append(layer, a.newKeys(), a.newValues(), i, fresh, newTokens.get(i).length);
+        }
+        return a.hidden();
+    }
+
+    /** Routes every real position, calls each selected expert once with its rows, and adds the normed mixture. */
+    private void mixture(int layer, List<Sequence> batch, List<int[]> newTokens, float[] hidden, int fresh,
+                         boolean[][] selectedAnyLayer) {
+        int d = config.hiddenSize();
+        int slots = experts.size();
+        float[][] routers = new float[slots][];
+        float[] bias = new float[slots];
+        for (int s = 0; s < slots; s++) {
+            Expert e = experts.get(s);
+            routers[s] = e.router()[layer];
+            bias[s] = e.bias() == null ? 0f : e.bias()[layer];
+        }
+        int rowsTotal = batch.size() * fresh;
+        Gate.Choice[] choices = new Gate.Choice[rowsTotal];
+        int[] perSlot = new int[slots];
+        for (int i = 0; i < batch.size(); i++) {
+            Sequence seq = batch.get(i);
+            int count = newTokens.get(i).length;
+            for (int j = 0; j < count; j++) {
+                int row = i * fresh + j;
+                Gate.Choice c = Gate.route(hidden, row * d, routers, bias, seq.allowedView(), expertsPerToken);
+                choices[row] = c;
+                if (selectedAnyLayer[row] == null) {
+                    selectedAnyLayer[row] = new boolean[slots];
+                }
+                for (int e : c.experts()) {
+                    perSlot[e]++;
+                    selectedAnyLayer[row][e] = true;
+                }
+                if (j == count - 1) {
+                    for (int s = 0; s < c.experts().length; s++) {
+                        seq.usage().addMass(c.experts()[s], c.weights()[s]);
+                    }
+                }
+            }
+        }
+        float[][] outputs = runExperts(layer, hidden, choices, perSlot);
+        int[] cursor = new int[slots];
+        float[] mixture = new float[d];
+        for (int row = 0; row < rowsTotal; row++) {
+            Gate.Choice c = choices[row];
+            if (c == null) {
+                continue;
+            }
+            Arrays.fill(mixture, 0f);
+            // Sum in slot order, the order a model without the unselected experts would use.
+            int[] order = c.experts().clone();
+            Arrays.sort(order);
+            for (int e : order) {
+                float w = weightOf(c, e);
+                float[] out = outputs[e];
+                int base = cursor[e]++ * d;
+                for (int j = 0; j < d; j++) {
+                    mixture[j] += w * out[base + j];
+                }
+            }
+            PostFeedforward.addNormalized(hidden, row * d, mixture, postFfnNorm[layer], config.rmsNormEps());
+        }
+    }
+
+    private float[][] runExperts(int layer, float[] hidden, Gate.Choice[] choices, int[] perSlot) {
+        int d = config.hiddenSize();
+        int slots = experts.size();
+        float[][] inputs = new float[slots][];
+        int[] fill = new int[slots];
+        for (int s = 0; s < slots; s++) {
+            if (perSlot[s] > 0) {
+                inputs[s] = new float[perSlot[s] * d];
+            }
+        }
+        for (int row = 0; row < choices.length; row++) {
+            if (choices[row] == null) {
+                continue;
+            }
+            for (int e : choices[row].experts()) {
+                System.arraycopy(hidden, row * d, inputs[e], fill[e]++ * d, d);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<float[]>[] calls = new CompletableFuture[slots];
+        for (int s = 0; s < slots; s++) {
+            if (inputs[s] != null) {
+                int slot = s;
+                calls[s] = CompletableFuture.supplyAsync(
+                        () -> experts.get(slot).ffn().forward(layer, inputs[slot], perSlot[slot]), fanout);
+            }
+        }
+        float[][] outputs = new float[slots][];
+        for (int s = 0; s < slots; s++) {
+            if (calls[s] != null) {
+                try {
+                    outputs[s] = calls[s].join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+                if (outputs[s].length != perSlot[s] * d) {
+                    throw new EngineException("expert " + experts.get(s).id() + " returned " + outputs[s].length
+                            + " values for " + perSlot[s] + " rows of " + d);
+                }
+            }
+        }
+        return outputs;
+    }
+
+    private static float weightOf(Gate.Choice c, int slot) {
+        for (int i = 0; i < c.experts().length; i++) {
+            if (c.experts()[i] == slot) {
+                return c.weights()[i];
+            }
+        }
+        throw new IllegalStateException("slot " + slot + " not selected");
+    }
+
+    private static void countTokens(List<Sequence> batch, List<int[]> newTokens, int fresh, boolean[][] selected) {
+        for (int i = 0; i < batch.size(); i++) {
+            Sequence seq = batch.get(i);
+            int count = newTokens.get(i).length;
+            int firstPosition = seq.length() - count;
+            for (int j = 0; j < count; j++) {
+                boolean[] any = selected[i * fresh + j];
+                for (int s = 0; s < any.length; s++) {
+                    if (!any[s]) {
+                        continue;
+                    }
+                    if (firstPosition + j < seq.promptLength()) {
+                        seq.usage().countPrompt(s);
+                    }
+                    if (j == count - 1) {
+                        seq.usage().countGenerated(s);
+                    }
+                }
+            }
+        }
+    }
+
+    private float[][] logits(List<Sequence> batch, List<int[]> newTokens, float[] hidden, int fresh, int d, boolean allPositions) {
+        int b = batch.size();
+        int rows = 0;
+        for (int[] t : newTokens) {
+            rows += allPositions ? t.length : 1;
+        }
+        float[] selected = new float[rows * d];
+        int r = 0;
+        for (int i = 0; i < b; i++) {
+            int count = newTokens.get(i).length;
+            for (int j = allPositions ? 0 : count - 1; j < count; j++) {
+                System.arraycopy(hidden, (i * fresh + j) * d, selected, r++ * d, d);
+            }
+        }
+        float[] all = trunk.logits(selected, rows);
+        int vocab = config.vocabSize();
+        float[][] out = new float[b][];
+        int offset = 0;
+        for (int i = 0; i < b; i++) {
+            int n = allPositions ? newTokens.get(i).length : 1;
+            out[i] = Arrays.copyOfRange(all, offset * vocab, (offset + n) * vocab);
+            offset += n;
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        trunk.close();
+        for (Expert e : experts) {
+            e.ffn().close();
+        }
+    }
+}
