@@ -9,7 +9,8 @@ import java.util.OptionalInt;
  * vocabularies split multi-byte UTF-8 characters across tokens), so streaming output goes through a
  * {@link TextStream} rather than through {@link #decode(int[])} of single ids.
  *
- * <p>Implementations are safe for concurrent use; the streams they create are not.
+ * <p>One tokenizer serves all sequences of a model concurrently (for the Hugging Face one, the Rust
+ * library's encode and decode only read it); the streams it creates belong to one sequence each.
  * Some implementations hold native memory, hence {@link AutoCloseable}.
  */
 public interface Tokenizer extends AutoCloseable {
