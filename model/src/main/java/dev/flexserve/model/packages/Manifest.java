@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.flexserve.model.tokenizer.TokenizerSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public record Manifest(
         @JsonProperty("licence") String licence,
         @JsonProperty("description") String description,
         @JsonProperty("config") JsonNode config,
-        @JsonProperty("tokenizer") JsonNode tokenizer,
+        @JsonProperty("tokenizer") TokenizerSpec tokenizer,
         @JsonProperty("files") SortedMap<String, String> files) {
 
     public static final int FORMAT_VERSION = 1;
@@ -94,8 +95,8 @@ public record Manifest(
         if (!"float32".equals(dtype)) {
             throw new PackageException(dir + ": manifest dtype '" + dtype + "' is not supported (float32)");
         }
-        if (isTrunk() && config == null) {
-            throw new PackageException(dir + ": trunk manifest lacks the model config");
+        if (isTrunk() && (config == null || tokenizer == null)) {
+            throw new PackageException(dir + ": trunk manifest lacks the model " + (config == null ? "config" : "tokenizer"));
         }
         if (!isTrunk() && (baseHash == null || baseHash.isBlank())) {
             throw new PackageException(dir + ": expert manifest lacks base_hash (the trunk it was trained against)");

@@ -1,12 +1,17 @@
 package dev.flexserve.model.packages;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flexserve.model.config.ConfigException;
 import dev.flexserve.model.config.FlexOlmoConfig;
 
+import dev.flexserve.model.tokenizer.Tokenizer;
+import dev.flexserve.model.tokenizer.Tokenizers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A verified trunk package: the shared part of the model (embedding, attention, norms, head, tokenizer) and the
@@ -47,9 +52,8 @@ public final class TrunkPackage {
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             required.add(PackageFiles.attention(l));
         }
-        JsonNode tok = m.tokenizer();
-        if (tok != null && tok.hasNonNull("file")) {
-            required.add(tok.get("file").asText());
+        if (m.tokenizer().file() != null) {
+            required.add(m.tokenizer().file());
         }
         PackageVerifier.verify(dir, m, required);
         try (PackageTensors t = PackageTensors.open(dir, PackageFiles.TRUNK_TENSORS)) {
@@ -79,6 +83,18 @@ public final class TrunkPackage {
     /** The content hash that expert packages name as their base_hash. */
     public String hash() {
         return hash;
+    }
+
+    /** Opens the package's tokenizer; the caller closes it. */
+    public Tokenizer openTokenizer() {
+        Integer eos = config.eosTokenId();
+        try {
+            return Tokenizers.load(manifest.tokenizer(), dir, eos == null ? OptionalInt.empty() : OptionalInt.of(eos));
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot read the tokenizer", e);
+        } catch (IllegalArgumentException e) {
+            throw new PackageException(dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code [layer][hidden]}. */

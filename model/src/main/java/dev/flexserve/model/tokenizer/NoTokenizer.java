@@ -30,6 +30,11 @@ final class NoTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean handlesText() {
+        return false;
+    }
+
+    @Override
     public OptionalInt eosTokenId() {
         return eosTokenId;
     }

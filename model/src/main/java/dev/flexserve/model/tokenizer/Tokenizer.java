@@ -33,6 +33,11 @@ public interface Tokenizer extends AutoCloseable {
      */
     int vocabularySize();
 
+    /** False for a model package without tokenizer, whose callers must work with token ids. */
+    default boolean handlesText() {
+        return true;
+    }
+
     /** Releases native resources; a no-op for tokenizers that hold none. */
     @Override
     default void close() {
