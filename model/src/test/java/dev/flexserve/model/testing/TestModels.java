@@ -17,7 +17,11 @@ public final class TestModels {
     public static final PackageWriter.Metadata META = new PackageWriter.Metadata("test-base", "test-owner", "CC0", "test model");
 
     public static FlexOlmoConfig config(int heads, int kvHeads, int experts, int k) {
-        return new FlexOlmoConfig(61, 32, 48, 2, heads, kvHeads, 32 / heads, experts, k, 1e-6, 10000.0, 256, null);
+        return config(heads, kvHeads, experts, k, 1e-6);
+    }
+
+    public static FlexOlmoConfig config(int heads, int kvHeads, int experts, int k, double rmsNormEps) {
+        return new FlexOlmoConfig(61, 32, 48, 2, heads, kvHeads, 32 / heads, experts, k, rmsNormEps, 10000.0, 256, null);
     }
 
     /**
