@@ -1,0 +1,38 @@
+package dev.flexserve.gateway.health;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class GatewayHealthTest {
+
+    @Test
+    void readinessReportsTheGatewayCheckUp() {
+        given().when().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", is("UP"))
+                .body("checks.name", hasItem(GatewayReadinessCheck.NAME))
+                .body("checks.find { it.name == '" + GatewayReadinessCheck.NAME + "' }.data.role",
+                        is(GatewayReadinessCheck.ROLE));
+    }
+
+    @Test
+    void livenessAndStartupAreUp() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+        given().when().get("/q/health/started").then().statusCode(200).body("status", is("UP"));
+    }
+
+    @Test
+    void prometheusMetricsAreServed() {
+        given().when().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
+    }
+}
