@@ -10,6 +10,7 @@ import dev.flexserve.model.tokenizer.TextStream;
 import dev.flexserve.model.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -17,12 +18,13 @@ import java.util.OptionalInt;
  * Runs completions to the end on an {@link Engine}: one batched prefill of all prompts, then decode steps in
  * which every unfinished sequence advances by one token, finished ones leaving the batch. A completion ends at
  * the end-of-text token (not part of the text), at a stop sequence (cut off before it), at max tokens, or when
- * the context is full.
+ * the context is full. Only ids the tokenizer knows are sampled.
  */
 public final class Generator {
     private final Engine engine;
     private final Tokenizer tokenizer;
     private final OptionalInt eos;
+    private final int samplableTokens;
 
     /** @param tokenizer decodes the completion text; without one ({@link Tokenizer#handlesText()}) the text is null */
     public Generator(Engine engine, Tokenizer tokenizer) {
@@ -30,6 +32,8 @@ public final class Generator {
         this.tokenizer = tokenizer.handlesText() ? tokenizer : null;
         Integer configEos = engine.config().eosTokenId();
         this.eos = configEos != null ? OptionalInt.of(configEos) : tokenizer.eosTokenId();
+        // Checkpoints pad vocab_size beyond the tokenizer (e.g. 100352 vs 100278); ids past the tokenizer have no text.
+        this.samplableTokens = this.tokenizer != null ? tokenizer.vocabularySize() : engine.config().vocabSize();
     }
 
     public GenerationResult generate(GenerationRequest request) {
@@ -59,7 +63,8 @@ public final class Generator {
             next = new ArrayList<>();
             for (int i = 0; i < active.size(); i++) {
                 Running r = active.get(i);
-                if (r.accept(r.sampler.next(logits[i]))) {
+                float[] candidates = logits[i].length == samplableTokens ? logits[i] : Arrays.copyOf(logits[i], samplableTokens);
+                if (r.accept(r.sampler.next(candidates))) {
                     still.add(r);
                     next.add(new int[]{r.tokens.get(r.tokens.size() - 1)});
                 }

@@ -89,9 +89,17 @@ public final class TrunkPackage {
     public Tokenizer openTokenizer() {
         Integer eos = config.eosTokenId();
         try {
-            return Tokenizers.load(manifest.tokenizer(), dir, eos == null ? OptionalInt.empty() : OptionalInt.of(eos));
+            Tokenizer tokenizer = Tokenizers.load(manifest.tokenizer(), dir, eos == null ? OptionalInt.empty() : OptionalInt.of(eos));
+            if (tokenizer.handlesText() && tokenizer.vocabularySize() > config.vocabSize()) {
+                tokenizer.close();
+                throw new PackageException(dir + ": the tokenizer has " + tokenizer.vocabularySize()
+                        + " tokens, more than the model's vocab_size " + config.vocabSize());
+            }
+            return tokenizer;
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot read the tokenizer", e);
+        } catch (PackageException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new PackageException(dir + ": " + e.getMessage(), e);
         }

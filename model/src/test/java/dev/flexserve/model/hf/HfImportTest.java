@@ -9,10 +9,16 @@ import dev.flexserve.model.engine.Sequence;
 import dev.flexserve.model.packages.ModelSet;
 import dev.flexserve.model.packages.PackageException;
 import dev.flexserve.model.safetensors.DType;
+import dev.flexserve.model.generation.GenerationRequest;
+import dev.flexserve.model.generation.GenerationResult;
+import dev.flexserve.model.generation.Generator;
+import dev.flexserve.model.sampling.SamplingParams;
+import dev.flexserve.model.testing.ByteLevelBpeFixture;
 import dev.flexserve.model.testing.Closeness;
 import dev.flexserve.model.testing.HfCheckpointWriter;
 import dev.flexserve.model.testing.ReferenceFlexOlmo;
 import dev.flexserve.model.testing.TestModels;
+import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.model.weights.InMemoryWeights;
 import dev.flexserve.model.weights.RandomWeights;
 import dev.flexserve.model.weights.WeightException;
@@ -29,6 +35,7 @@ import java.util.List;
 
 import static dev.flexserve.model.testing.ReferenceFlexOlmo.Gating.FLEXOLMO;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -138,6 +145,31 @@ class HfImportTest {
         Exception e = assertThrows(PackageException.class, () -> HfImporter.importCheckpoint(ckpt, out, 1L << 40));
         assertThat(e.getMessage()).contains("already exists");
         assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+    }
+
+    @Test
+    void checkpointTokenizerTravelsWithTheTrunk() throws IOException {
+        FlexOlmoConfig withText = new FlexOlmoConfig(300, 32, 48, 2, 4, 2, 8, 2, 1, 1e-6, 10000.0, 256, ByteLevelBpeFixture.END_OF_TEXT);
+        Path ckpt = HfCheckpointWriter.write(root.resolve("with-tokenizer"), withText, RandomWeights.generate(withText, 8), DType.F32, 1, false);
+        ByteLevelBpeFixture.write(ckpt);
+        HfImporter.Result r = HfImporter.importCheckpoint(ckpt, root.resolve("with-tokenizer-out"), 1L << 40);
+        ModelSet set = ModelSet.load(r.out());
+        try (Tokenizer tokenizer = set.trunk().openTokenizer(); Engine engine = Engine.inProcess(set, 0, 1)) {
+            assertArrayEquals(new int[]{ByteLevelBpeFixture.HELLO, ByteLevelBpeFixture.SPACE_WORLD}, tokenizer.encode("hello world"));
+            GenerationResult g = new Generator(engine, tokenizer).generate(
+                    new GenerationRequest(tokenizer.encode("hello world"), SamplingParams.greedy(5), null));
+            assertTrue(Arrays.stream(g.tokens()).allMatch(t -> t < ByteLevelBpeFixture.VOCABULARY_SIZE), "only ids the tokenizer knows");
+            assertEquals(tokenizer.decode(g.tokens()), g.text());
+        }
+    }
+
+    @Test
+    void tokenizerLargerThanTheVocabularyIsRefused() throws IOException {
+        Path ckpt = HfCheckpointWriter.write(root.resolve("small-vocab"), config, weights, DType.F32, 1, false);
+        ByteLevelBpeFixture.write(ckpt);
+        HfImporter.Result r = HfImporter.importCheckpoint(ckpt, root.resolve("small-vocab-out"), 1L << 40);
+        Exception e = assertThrows(PackageException.class, () -> ModelSet.load(r.out()).trunk().openTokenizer());
+        assertThat(e.getMessage()).contains("the tokenizer has " + ByteLevelBpeFixture.VOCABULARY_SIZE + " tokens, more than the model's vocab_size 61");
     }
 
     private static void assertMatchesReference(Path packages, InMemoryWeights asStored) {

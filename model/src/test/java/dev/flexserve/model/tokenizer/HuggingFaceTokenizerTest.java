@@ -1,5 +1,7 @@
 package dev.flexserve.model.tokenizer;
 
+import dev.flexserve.model.testing.ByteLevelBpeFixture;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.flexserve.model.tokenizer;
+package dev.flexserve.model.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,20 +13,20 @@ import java.util.List;
  * and {@code <|endoftext|>} as a special token that a template post-processor would append to every
  * encoding if special tokens were added.
  */
-final class ByteLevelBpeFixture {
+public final class ByteLevelBpeFixture {
 
-    static final String[][] MERGES = {
+    public static final String[][] MERGES = {
             {"h", "e"}, {"l", "l"}, {"he", "ll"}, {"hell", "o"},
             {"Ġ", "w"}, {"o", "r"}, {"Ġw", "or"}, {"l", "d"}, {"Ġwor", "ld"}};
-    static final int HELLO = 259;
-    static final int SPACE_WORLD = 264;
-    static final int END_OF_TEXT = 256 + MERGES.length;
-    static final int VOCABULARY_SIZE = END_OF_TEXT + 1;
+    public static final int HELLO = 259;
+    public static final int SPACE_WORLD = 264;
+    public static final int END_OF_TEXT = 256 + MERGES.length;
+    public static final int VOCABULARY_SIZE = END_OF_TEXT + 1;
 
     private ByteLevelBpeFixture() {
     }
 
-    static Path write(Path dir) throws IOException {
+    public static Path write(Path dir) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode vocab = json.createObjectNode();
         for (int b = 0; b < 256; b++) {
@@ -61,7 +61,7 @@ final class ByteLevelBpeFixture {
     }
 
     /** GPT-2's {@code bytes_to_unicode}: printable bytes stand for themselves, the rest map above 255. */
-    static char byteToUnicode(int b) {
+    public static char byteToUnicode(int b) {
         if (isPrintable(b)) {
             return (char) b;
         }
