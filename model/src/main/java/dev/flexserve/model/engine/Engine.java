@@ -1,8 +1,6 @@
 package dev.flexserve.model.engine;
 
 import dev.flexserve.model.config.FlexOlmoConfig;
-import dev.flexserve.model.gating.Gate;
-import dev.flexserve.model.gating.PostFeedforward;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
 import dev.flexserve.model.packages.TrunkPackage;
@@ -11,8 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -20,7 +16,8 @@ import java.util.concurrent.Executor;
  * sequences at once, then the router for every real position with its own sequence's allowed set, then one call
  * per selected expert with exactly the rows routed to it (experts of a layer run concurrently on the given
  * executor), then the weighted sum, post-FFN norm and residual. Prefill (many new positions) and decode (one
- * new position per sequence) are the same call.
+ * new position per sequence) are the same call. An expert that fails a call is dropped from the allowed set of
+ * the sequences it served, and their rows are routed again without it ({@link LayerMixture}).
  *
  * <p>The engine is not thread-safe: one scheduler thread drives it; experts are reached only through
  * {@link ExpertFfn}, so they may live in this process or behind the network.
@@ -73,6 +70,11 @@ public final class Engine implements AutoCloseable {
 
     public int expertsPerToken() {
         return expertsPerToken;
+    }
+
+    /** The trunk's sessions, for building another engine over the same trunk with other expert endpoints. */
+    public TrunkRuntime trunkRuntime() {
+        return trunk;
     }
 
     /** The slot of an expert id, or -1. */
@@ -180,7 +182,6 @@ public final class Engine implements AutoCloseable {
     /** Routes every real position, calls each selected expert once with its rows, and adds the normed mixture. */
     private void mixture(int layer, List<Sequence> batch, List<int[]> newTokens, float[] hidden, int fresh,
                          boolean[][] selectedAnyLayer) {
-        int d = config.hiddenSize();
         int slots = experts.size();
         float[][] routers = new float[slots][];
         float[] bias = new float[slots];
@@ -189,105 +190,8 @@ public final class Engine implements AutoCloseable {
             routers[s] = e.router()[layer];
             bias[s] = e.bias() == null ? 0f : e.bias()[layer];
         }
-        int rowsTotal = batch.size() * fresh;
-        Gate.Choice[] choices = new Gate.Choice[rowsTotal];
-        int[] perSlot = new int[slots];
-        for (int i = 0; i < batch.size(); i++) {
-            Sequence seq = batch.get(i);
-            int count = newTokens.get(i).length;
-            for (int j = 0; j < count; j++) {
-                int row = i * fresh + j;
-                Gate.Choice c = Gate.route(hidden, row * d, routers, bias, seq.allowedView(), expertsPerToken);
-                choices[row] = c;
-                if (selectedAnyLayer[row] == null) {
-                    selectedAnyLayer[row] = new boolean[slots];
-                }
-                for (int e : c.experts()) {
-                    perSlot[e]++;
-                    selectedAnyLayer[row][e] = true;
-                }
-                if (j == count - 1) {
-                    for (int s = 0; s < c.experts().length; s++) {
-                        seq.usage().addMass(c.experts()[s], c.weights()[s]);
-                    }
-                }
-            }
-        }
-        float[][] outputs = runExperts(layer, hidden, choices, perSlot);
-        int[] cursor = new int[slots];
-        float[] mixture = new float[d];
-        for (int row = 0; row < rowsTotal; row++) {
-            Gate.Choice c = choices[row];
-            if (c == null) {
-                continue;
-            }
-            Arrays.fill(mixture, 0f);
-            // Sum in slot order, the order a model without the unselected experts would use.
-            int[] order = c.experts().clone();
-            Arrays.sort(order);
-            for (int e : order) {
-                float w = weightOf(c, e);
-                float[] out = outputs[e];
-                int base = cursor[e]++ * d;
-                for (int j = 0; j < d; j++) {
-                    mixture[j] += w * out[base + j];
-                }
-            }
-            PostFeedforward.addNormalized(hidden, row * d, mixture, postFfnNorm[layer], config.rmsNormEps());
-        }
-    }
-
-    private float[][] runExperts(int layer, float[] hidden, Gate.Choice[] choices, int[] perSlot) {
-        int d = config.hiddenSize();
-        int slots = experts.size();
-        float[][] inputs = new float[slots][];
-        int[] fill = new int[slots];
-        for (int s = 0; s < slots; s++) {
-            if (perSlot[s] > 0) {
-                inputs[s] = new float[perSlot[s] * d];
-            }
-        }
-        for (int row = 0; row < choices.length; row++) {
-            if (choices[row] == null) {
-                continue;
-            }
-            for (int e : choices[row].experts()) {
-                System.arraycopy(hidden, row * d, inputs[e], fill[e]++ * d, d);
-            }
-        }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<float[]>[] calls = new CompletableFuture[slots];
-        for (int s = 0; s < slots; s++) {
-            if (inputs[s] != null) {
-                int slot = s;
-                calls[s] = CompletableFuture.supplyAsync(
-                        () -> experts.get(slot).ffn().forward(layer, inputs[slot], perSlot[slot]), fanout);
-            }
-        }
-        float[][] outputs = new float[slots][];
-        for (int s = 0; s < slots; s++) {
-            if (calls[s] != null) {
-                try {
-                    outputs[s] = calls[s].join();
-                } catch (CompletionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : e;
-                }
-                if (outputs[s].length != perSlot[s] * d) {
-                    throw new EngineException("expert " + experts.get(s).id() + " returned " + outputs[s].length
-                            + " values for " + perSlot[s] + " rows of " + d);
-                }
-            }
-        }
-        return outputs;
-    }
-
-    private static float weightOf(Gate.Choice c, int slot) {
-        for (int i = 0; i < c.experts().length; i++) {
-            if (c.experts()[i] == slot) {
-                return c.weights()[i];
-            }
-        }
-        throw new IllegalStateException("slot " + slot + " not selected");
+        new LayerMixture(layer, experts, routers, bias, expertsPerToken, fanout, config.hiddenSize())
+                .run(batch, newTokens, hidden, fresh, selectedAnyLayer, postFfnNorm[layer], config.rmsNormEps());
     }
 
     private static void countTokens(List<Sequence> batch, List<int[]> newTokens, int fresh, boolean[][] selected) {
@@ -297,6 +201,9 @@ public final class Engine implements AutoCloseable {
             int firstPosition = seq.length() - count;
             for (int j = 0; j < count; j++) {
                 boolean[] any = selected[i * fresh + j];
+                if (any == null) {
+                    continue;
+                }
                 for (int s = 0; s < any.length; s++) {
                     if (!any[s]) {
                         continue;

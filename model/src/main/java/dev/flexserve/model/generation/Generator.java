@@ -63,6 +63,10 @@ public final class Generator {
             next = new ArrayList<>();
             for (int i = 0; i < active.size(); i++) {
                 Running r = active.get(i);
+                if (r.sequence.failed()) {
+                    r.finish("error", true);
+                    continue;
+                }
                 float[] candidates = logits[i].length == samplableTokens ? logits[i] : Arrays.copyOf(logits[i], samplableTokens);
                 if (r.accept(r.sampler.next(candidates))) {
                     still.add(r);
@@ -77,6 +81,7 @@ public final class Generator {
     private final class Running {
         final GenerationRequest request;
         final Sequence sequence;
+        final int[] admitted;
         final Sampler sampler;
         final StopMatcher stops;
         final TextStream textStream;
@@ -87,6 +92,7 @@ public final class Generator {
         Running(GenerationRequest request, Sequence sequence) {
             this.request = request;
             this.sequence = sequence;
+            this.admitted = sequence.allowed();
             this.sampler = new Sampler(request.params());
             this.stops = new StopMatcher(request.params().stop());
             this.textStream = tokenizer == null ? null : tokenizer.newTextStream();
@@ -127,12 +133,13 @@ public final class Generator {
 
         GenerationResult result() {
             return new GenerationResult(tokens.stream().mapToInt(Integer::intValue).toArray(),
-                    textStream == null ? null : text.toString(), finishReason, request.prompt().length, attribution());
+                    textStream == null ? null : text.toString(), finishReason, request.prompt().length, attribution(),
+                    sequence.drops(), sequence.failure());
         }
 
         private List<ExpertAttribution> attribution() {
             ExpertUsage usage = sequence.usage();
-            int[] slots = sequence.allowed();
+            int[] slots = admitted;
             double total = 0;
             for (int s : slots) {
                 total += usage.generatedMass(s);
