@@ -23,15 +23,28 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
-        String where = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
-                ? " at '" + m.getPath().get(m.getPath().size() - 1).getFieldName() + "'" : "";
-        return error(400, "malformed JSON" + where + ": " + e.getOriginalMessage(), null);
+        return error(400, describe(e), null);
+    }
+
+    /** More specific than {@link #malformedJson}, so it also takes precedence over the built-in mapper. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return error(400, describe(e), null);
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return error(400, describe(j), null);
+        }
         int status = e.getResponse().getStatus();
         return error(status, status == 415 ? "send JSON with Content-Type: application/json" : e.getMessage(), null);
+    }
+
+    private static String describe(JsonProcessingException e) {
+        String where = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
+                ? " at '" + m.getPath().get(m.getPath().size() - 1).getFieldName() + "'" : "";
+        return "malformed JSON" + where + ": " + e.getOriginalMessage();
     }
 
     static Response error(int status, String message, String param) {

@@ -1,6 +1,5 @@
 package dev.flexserve.router.api;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.List;
  * (text) or {@code prompt_tokens} (ids), not both. {@code include} limits the experts to those named (each
  * must be available to {@code organization}); {@code exclude} opts experts out.
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record GenerateRequest(
         @JsonProperty("prompt") String prompt,
         @JsonProperty("prompt_tokens") int[] promptTokens,

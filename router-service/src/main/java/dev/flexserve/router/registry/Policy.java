@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Who may use an expert and when, as its owner decides. {@code organisations} lists the organisations granted
- * ({@code "*"}: every organisation); the owner's own organisation is always granted. {@code windows} are
+ * ({@code "*"}: every caller, also one that names no organisation); the owner's own organisation is always granted. {@code windows} are
  * half-open time intervals {@code [from, until)} in which the expert may be used; none means always.
  */
 public record Policy(@JsonProperty("organisations") Set<String> organisations,
@@ -42,8 +42,8 @@ public record Policy(@JsonProperty("organisations") Set<String> organisations,
     }
 
     public boolean grants(String organisation, String owner, Instant now) {
-        boolean who = organisation != null && (organisation.equals(owner) || organisations.contains(EVERYONE)
-                || organisations.contains(organisation));
+        boolean who = organisations.contains(EVERYONE)
+                || organisation != null && (organisation.equals(owner) || organisations.contains(organisation));
         return who && (windows.isEmpty() || windows.stream().anyMatch(w -> w.contains(now)));
     }
 }
