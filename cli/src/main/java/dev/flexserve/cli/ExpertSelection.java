@@ -72,6 +72,16 @@ public final class ExpertSelection {
         return chosen;
     }
 
+    /** The ids given with --allow, or null: every expert. */
+    public List<String> allowed() {
+        return allow;
+    }
+
+    /** The ids given with --exclude (possibly none). */
+    public List<String> excluded() {
+        return exclude == null ? List.of() : exclude;
+    }
+
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>();
         if (a != null) {

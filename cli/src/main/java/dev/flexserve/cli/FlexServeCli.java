@@ -2,6 +2,7 @@ package dev.flexserve.cli;
 
 import dev.flexserve.cli.generate.GenerateCommand;
 import dev.flexserve.cli.model.ModelCommand;
+import dev.flexserve.cli.up.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +32,8 @@ import java.util.logging.Logger;
         subcommands = {
                 ModelCommand.class,
                 GenerateCommand.class,
-                // Later: UpCommand ("flexserve up", starts the services) and OwnerCommand ("flexserve owner",
-                // the data owner's kit) are registered here, each in its own package (dev.flexserve.cli.up, .owner).
+                UpCommand.class,
+                // Later: OwnerCommand ("flexserve owner", the data owner's kit) is registered here.
         })
 public final class FlexServeCli implements Callable<Integer> {
 

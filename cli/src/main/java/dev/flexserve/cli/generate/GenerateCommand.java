@@ -25,19 +25,31 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code flexserve generate --models DIR "prompt"}: one completion, computed in this process. */
+/**
+ * {@code flexserve generate --models DIR "prompt"}: one completion, computed in this process; or with
+ * {@code --url} by a running platform's router-service.
+ */
 @Command(name = "generate",
         mixinStandardHelpOptions = true,
-        description = {"Complete a prompt with the model in this process and print the completion text "
-                + "(with --json: the whole result, with usage and the attribution of every allowed expert).",
+        description = {"Complete a prompt with the model in this process (--models) or on a running platform (--url) "
+                + "and print the completion text (with --json: the whole result, with usage and the attribution of "
+                + "every allowed expert).",
                 "The model needs a tokenizer; for a model without one use 'flexserve model logits'."})
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--models", required = true, paramLabel = "DIR",
+    @Option(names = "--models", paramLabel = "DIR",
             description = "Directory with one trunk and its expert packages (see 'flexserve model demo').")
     Path models;
+
+    @Option(names = "--url", paramLabel = "URL",
+            description = "A running router-service (see 'flexserve up'), e.g. http://127.0.0.1:8081.")
+    String url;
+
+    @Option(names = "--organization", paramLabel = "ORG",
+            description = "With --url: the organisation the request acts for (expert policies apply to it).")
+    String organization;
 
     @Parameters(index = "0", paramLabel = "PROMPT", description = "The prompt text.")
     String prompt;
@@ -90,6 +102,12 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "the prompt is empty");
         }
         experts.checkArguments();
+        if ((models == null) == (url == null)) {
+            throw new ParameterException(spec.commandLine(), "give exactly one of --models (run here) and --url (a running platform)");
+        }
+        if (url != null) {
+            return remote(params);
+        }
         engineOptions.checkArguments();
         ModelSet set = ModelSet.load(models);
         List<String> allowed = experts.resolve(set);
@@ -108,6 +126,18 @@ public final class GenerateCommand implements Callable<Integer> {
                 print(r, allowed, engine.expertsPerToken(), set.trunk().hash());
             }
         }
+        return 0;
+    }
+
+    private int remote(SamplingParams params) {
+        RouterClient.Reply reply = new RouterClient(url).generate(prompt, params, organization, experts.allowed(), experts.excluded());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(reply.json());
+        } else {
+            out.println(reply.text());
+        }
+        out.flush();
         return 0;
     }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * becomes an {@link ExpertCallException}, which makes the engine drop the expert for the sequences it served.
  */
 public final class ExpertEndpoint implements ExpertFfn {
+    static final int MAX_MESSAGE_BYTES = 256 << 20;
     private final String expertId;
     private final String owner;
     private final int width;
@@ -48,7 +49,9 @@ public final class ExpertEndpoint implements ExpertFfn {
         this.timeout = timeout;
         this.metrics = metrics;
         for (String target : endpoints) {
-            ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+            // A prefill routes up to a whole prompt's rows to one expert: allow replies far above gRPC's 4 MB default.
+            ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
+                    .maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
             channels.add(channel);
             stubs.add(ExpertServiceGrpc.newBlockingStub(channel));
         }
