@@ -1,0 +1,51 @@
+package dev.flexserve.expert.engine;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import dev.flexserve.model.engine.OnnxExpertFfn;
+import dev.flexserve.model.packages.ExpertPackage;
+
+import java.util.EnumSet;
+
+/** {@link FfnLoader}s backed by the model library's {@link OnnxExpertFfn}, one per execution provider. */
+public final class OnnxFfnLoader {
+    private OnnxFfnLoader() {
+    }
+
+    /**
+     * The loader for {@code provider}. Fails at once (so at startup) when the provider cannot be used by this build:
+     * asking for CUDA with the CPU-only ONNX Runtime of the default build names the fix instead of silently running
+     * on the CPU.
+     */
+    public static FfnLoader forProvider(ExecutionProvider provider) {
+        return switch (provider) {
+            case CPU -> (expert, threads) -> new OnnxExpertFfn(expert, hiddenSize(expert), threads);
+            case CUDA -> {
+                requireProvider(OrtProvider.CUDA, availableProviders());
+                // The model library opens its sessions with CPU options only (engine.OrtSessions.open(path, threads)).
+                // Once it takes a provider (see expert-service/README.md, "CUDA"), this branch becomes:
+                //   yield (expert, threads) -> new OnnxExpertFfn(expert, hiddenSize(expert), threads, OrtProvider.CUDA);
+                throw new IllegalStateException("execution-provider cuda: this ONNX Runtime has the CUDA provider, but the "
+                        + "model library cannot open sessions on it yet (needs OnnxExpertFfn(package, hiddenSize, threads, "
+                        + "provider)); use execution-provider=cpu");
+            }
+        };
+    }
+
+    /** Throws with a message that names what is available and how to get {@code wanted}. */
+    static void requireProvider(OrtProvider wanted, EnumSet<OrtProvider> available) {
+        if (!available.contains(wanted)) {
+            throw new IllegalStateException("execution-provider " + wanted.name().toLowerCase() + " is not available in this "
+                    + "ONNX Runtime build (available: " + available + "); build the expert-service with -Pgpu "
+                    + "(onnxruntime_gpu) and run it where CUDA and cuDNN are installed, or use execution-provider=cpu");
+        }
+    }
+
+    static EnumSet<OrtProvider> availableProviders() {
+        return OrtEnvironment.getAvailableProviders();
+    }
+
+    private static int hiddenSize(ExpertPackage expert) {
+        return expert.manifest().dims().hiddenSize();
+    }
+}
