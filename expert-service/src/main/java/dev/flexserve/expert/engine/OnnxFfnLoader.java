@@ -22,12 +22,7 @@ public final class OnnxFfnLoader {
             case CPU -> (expert, threads) -> new OnnxExpertFfn(expert, hiddenSize(expert), threads);
             case CUDA -> {
                 requireProvider(OrtProvider.CUDA, availableProviders());
-                // The model library opens its sessions with CPU options only (engine.OrtSessions.open(path, threads)).
-                // Once it takes a provider (see expert-service/README.md, "CUDA"), this branch becomes:
-                //   yield (expert, threads) -> new OnnxExpertFfn(expert, hiddenSize(expert), threads, OrtProvider.CUDA);
-                throw new IllegalStateException("execution-provider cuda: this ONNX Runtime has the CUDA provider, but the "
-                        + "model library cannot open sessions on it yet (needs OnnxExpertFfn(package, hiddenSize, threads, "
-                        + "provider)); use execution-provider=cpu");
+                yield (expert, threads) -> new OnnxExpertFfn(expert, hiddenSize(expert), threads, OrtProvider.CUDA);
             }
         };
     }
