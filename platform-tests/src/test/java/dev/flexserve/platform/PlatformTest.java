@@ -68,7 +68,9 @@ class PlatformTest {
         models = root.resolve("models");
         DemoModels.write(models);
         Path home = Path.of(System.getProperty("flexserve.home", ".."));
-        platform = Platform.start(new Platform.Settings(home, models, root.resolve("state"), 0, 0,
+        // A fresh registry each run; service logs stay in target/ for a look after a failure.
+        Path state = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "platform-state-");
+        platform = Platform.start(new Platform.Settings(home, models, state, 0, 0,
                 List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx256m", "-XX:+UseSerialGC")));
         router = platform.router().url();
         ModelSet set = ModelSet.load(models);
@@ -159,9 +161,8 @@ class PlatformTest {
         platform.expert("expert-3").kill();
         for (RouterHttp.Stream s : streams) {
             JsonNode result = s.result.get(2, TimeUnit.MINUTES);
-            assertEquals("length", result.get("finish_reason").asText(), result.toString());
-            assertEquals(60, result.at("/usage/completion_tokens").asInt());
-            assertThat(result.get("dropped_experts").findValuesAsText("expert")).containsExactly("expert-3");
+            assertCompleted(result, s);
+            assertThat(result.get("dropped_experts").findValuesAsText("expert")).as(result.toString()).containsExactly("expert-3");
         }
         // Without the process, a request for expert-3 alone cannot be served; the response says why.
         JsonNode alone = ok(post(router + "/internal/v1/generate", request(PROMPTS.get(1), Set.of("expert-3"), 4)));
@@ -171,9 +172,8 @@ class PlatformTest {
         platform.expert("expert-3").awaitReady(Duration.ofMinutes(2));
         assertEquals("ACTIVE", ok(post(router + "/admin/experts/expert-3/activate", null)).get("status").asText());
         JsonNode again = ok(post(router + "/internal/v1/generate", request(PROMPTS.get(1), Set.of("expert-3"), 4)));
-        assertEquals("length", again.get("finish_reason").asText());
-        assertEquals(0, again.get("dropped_experts").size());
-        assertEquals(4, again.at("/attribution/0/tokens").asInt(), "expert-3 computed every token");
+        assertEquals(0, again.get("dropped_experts").size(), again.toString());
+        assertEquals(again.get("tokens").size(), again.at("/attribution/0/tokens").asInt(), "expert-3 computed every token");
     }
 
     @Test
@@ -194,14 +194,24 @@ class PlatformTest {
         assertThat(callsBefore).as("expert-4 was in use before the revocation").isGreaterThan(0);
         for (RouterHttp.Stream s : streams) {
             JsonNode result = s.result.get(3, TimeUnit.MINUTES);
-            assertEquals("length", result.get("finish_reason").asText(), result.toString());
-            assertEquals(80, result.at("/usage/completion_tokens").asInt());
+            assertCompleted(result, s);
+            assertEquals(0, result.get("dropped_experts").size(), result.toString());
         }
         double callsAfter = counter(RouterHttp.text(expert4 + "/q/metrics"), "flexserve_expert_requests_total", "expert=\"expert-4\"");
         assertEquals(callsAtRevoke, callsAfter, "no call reached expert-4 after the revoke call returned");
         RouterHttp.Reply forbidden = post(router + "/internal/v1/generate", request(PROMPTS.get(1), Set.of("expert-4"), 4));
         assertEquals(403, forbidden.status());
         assertThat(forbidden.body().at("/error/message").asText()).contains("expert-4");
+    }
+
+    /**
+     * A stream ended normally: by max tokens or the end-of-text token (the random demo weights emit it now and then),
+     * with every generated token streamed.
+     */
+    static void assertCompleted(JsonNode result, RouterHttp.Stream stream) {
+        assertThat(result.get("finish_reason").asText()).as(result.toString()).isIn("length", "stop");
+        assertEquals(result.get("tokens").size(), result.at("/usage/completion_tokens").asInt());
+        assertEquals(result.get("tokens").size(), stream.tokens.size(), "every token was streamed");
     }
 
     /** A greedy request for {@code prompt} with the given experts (null: all). */

@@ -100,7 +100,15 @@ public final class Platform implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 409 && r.body().contains("already registered")) {
-            return; // a persistent registry from an earlier run: the owner's status and policy stand
+            // A persistent registry from an earlier run: the owner's status and policy stand, if it is the same expert.
+            HttpResponse<String> existing = HTTP.send(HttpRequest.newBuilder(URI.create(router.url() + "/admin/experts/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String endpoint = JSON.readTree(existing.body()).path("endpoints").asText();
+            if (!endpoint.equals("127.0.0.1:" + expert.port())) {
+                throw new IOException("expert " + id + " is registered in " + settings.stateDir() + " with endpoint " + endpoint
+                        + ", not 127.0.0.1:" + expert.port() + "; use the same --expert-ports, or another --state-dir");
+            }
+            return;
         }
         if (r.statusCode() != 201) {
             throw new IOException("registering " + id + " failed with " + r.statusCode() + ": " + r.body());

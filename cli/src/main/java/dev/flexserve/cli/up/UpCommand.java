@@ -1,8 +1,10 @@
 package dev.flexserve.cli.up;
 
+import dev.flexserve.model.demo.DemoModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +21,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--models", defaultValue = "models", description = "Model set directory (trunk, public, experts). Default: ${DEFAULT-VALUE}")
     Path models;
 
+    @Option(names = "--demo", description = "Serve the deterministic random-weight demo models (written once into the state directory).")
+    boolean demo;
+
     @Option(names = "--state-dir", defaultValue = ".flexserve", description = "Registry database and service logs. Default: ${DEFAULT-VALUE}")
     Path stateDir;
 
@@ -30,10 +35,18 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (demo) {
+            models = stateDir.resolve("demo-models");
+            if (!Files.exists(models)) {
+                DemoModels.write(models);
+            }
+        } else if (!Files.isDirectory(models)) {
+            throw new IllegalArgumentException("no models at " + models + "; pass --models DIR, or --demo for the random-weight demo models");
+        }
         Path home = Path.of(System.getProperty("flexserve.home", "."));
         Platform.Settings settings = new Platform.Settings(home, models, stateDir, port, expertPorts,
                 List.of("-Xmx1g", "-XX:+UseSerialGC"), List.of("-Xmx512m", "-XX:+UseSerialGC"));
-        System.out.println("starting the router-service and " + "the expert-services (logs in " + stateDir.resolve("logs") + ") ...");
+        System.out.println("starting the router-service and the expert-services of " + models + " (logs in " + stateDir.resolve("logs") + ") ...");
         Platform platform = Platform.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -12,6 +12,7 @@ import dev.flexserve.expert.v1.SetActiveRequest;
 import dev.flexserve.model.engine.ExpertFfn;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The router's connection to one expert's expert-service replicas (round robin over {@code host:port} endpoints).
@@ -34,6 +36,7 @@ public final class ExpertEndpoint implements ExpertFfn {
     private final String owner;
     private final int width;
     private final Duration timeout;
+    private final List<String> targets;
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<ExpertServiceGrpc.ExpertServiceBlockingStub> stubs = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
@@ -48,6 +51,7 @@ public final class ExpertEndpoint implements ExpertFfn {
         this.width = width;
         this.timeout = timeout;
         this.metrics = metrics;
+        this.targets = List.copyOf(endpoints);
         for (String target : endpoints) {
             // A prefill routes up to a whole prompt's rows to one expert: allow replies far above gRPC's 4 MB default.
             ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
@@ -79,7 +83,7 @@ public final class ExpertEndpoint implements ExpertFfn {
                 .setData(UnsafeByteOperations.unsafeWrap(payload.array()))
                 .build();
         try {
-            ForwardResponse response = stub().withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS).forward(request);
+            ForwardResponse response = call(request);
             ByteString data = response.getData();
             if (response.getDtype() != DType.DTYPE_FLOAT32 || data.size() != rows.length * Float.BYTES) {
                 count("malformed");
@@ -97,38 +101,68 @@ public final class ExpertEndpoint implements ExpertFfn {
         }
     }
 
-    /** Asks every replica to activate or deactivate; returns how many confirmed. */
-    public int setActive(boolean active) {
+    /**
+     * One Forward with a deadline. A call that fails UNAVAILABLE (the connection broke or was refused) is tried once
+     * more on a fresh connection: Forward is a pure function, so a repeat is harmless, and an expert-service that was
+     * restarted should not cost sequences their expert or wait out gRPC's reconnect backoff (up to two minutes). A
+     * dead process still fails fast: the new connection is refused.
+     */
+    private ForwardResponse call(ForwardRequest request) {
+        int replica = Math.floorMod(next.getAndIncrement(), stubs.size());
+        return withReconnect(replica, stub -> stub.forward(request));
+    }
+
+    private <T> T withReconnect(int replica, Function<ExpertServiceGrpc.ExpertServiceBlockingStub, T> rpc) {
+        try {
+            return rpc.apply(stubs.get(replica).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                throw e;
+            }
+            count("retried");
+            // Drop the connection that failed (it may be a dead process's, which gRPC has not noticed yet) and skip
+            // the reconnect backoff: the repeat opens a fresh connection.
+            channels.get(replica).enterIdle();
+            return rpc.apply(stubs.get(replica).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        }
+    }
+
+    /** How many replicas confirmed a {@link #setActive} request, and why the others did not. */
+    public record Confirmation(int confirmed, List<String> failures) {
+    }
+
+    /** Asks every replica to activate or deactivate. */
+    public Confirmation setActive(boolean active) {
         int confirmed = 0;
-        for (ExpertServiceGrpc.ExpertServiceBlockingStub s : stubs) {
+        List<String> failures = new ArrayList<>();
+        for (int replica = 0; replica < stubs.size(); replica++) {
             try {
-                ExpertDescription d = s.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                        .setActive(SetActiveRequest.newBuilder().setActive(active).build());
+                ExpertDescription d = withReconnect(replica, s -> s.setActive(SetActiveRequest.newBuilder().setActive(active).build()));
                 if (d.getActive() == active) {
                     confirmed++;
+                } else {
+                    failures.add(targets.get(replica) + ": still " + (d.getActive() ? "active" : "inactive"));
                 }
             } catch (StatusRuntimeException e) {
-                // An unreachable replica serves nobody; the router has already stopped routing to it.
+                // An unreachable replica serves nobody; when deactivating, the router has already stopped routing to it.
+                failures.add(targets.get(replica) + ": " + e.getStatus().getCode()
+                        + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"));
             }
         }
-        return confirmed;
+        return new Confirmation(confirmed, failures);
     }
 
     /** What the first reachable replica serves. */
     public ExpertDescription describe() {
         StatusRuntimeException last = null;
-        for (ExpertServiceGrpc.ExpertServiceBlockingStub s : stubs) {
+        for (int replica = 0; replica < stubs.size(); replica++) {
             try {
-                return s.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS).describe(DescribeRequest.getDefaultInstance());
+                return withReconnect(replica, s -> s.describe(DescribeRequest.getDefaultInstance()));
             } catch (StatusRuntimeException e) {
                 last = e;
             }
         }
         throw new ExpertCallException("expert " + expertId + " is unreachable: " + last.getStatus(), last);
-    }
-
-    private ExpertServiceGrpc.ExpertServiceBlockingStub stub() {
-        return stubs.get(Math.floorMod(next.getAndIncrement(), stubs.size()));
     }
 
     private void count(String outcome) {

@@ -159,9 +159,10 @@ public class ExpertRegistry {
         if (current.status == ExpertStatus.REVOKED) {
             throw new RequestRejectedException(409, null, "expert '" + id + "' is revoked; revocation is final");
         }
-        ExpertEndpoint endpoint = endpoints.get(id);
-        if (endpoint.setActive(true) == 0) {
-            throw new RequestRejectedException(409, null, "no expert-service replica of '" + id + "' confirmed activation");
+        ExpertEndpoint.Confirmation c = endpoints.get(id).setActive(true);
+        if (c.confirmed() == 0) {
+            throw new RequestRejectedException(409, null, "no expert-service replica of '" + id + "' confirmed activation: "
+                    + String.join("; ", c.failures()));
         }
         return update(id, r -> r.status = ExpertStatus.ACTIVE);
     }
@@ -181,8 +182,9 @@ public class ExpertRegistry {
             throw new RequestRejectedException(409, null, "expert '" + id + "' is revoked; revocation is final");
         }
         View v = update(id, r -> r.status = status);
-        int confirmed = endpoints.get(id).setActive(false);
-        LOG.infof("expert %s %s; %d expert-service replica(s) confirmed", id, status, confirmed);
+        ExpertEndpoint.Confirmation c = endpoints.get(id).setActive(false);
+        LOG.infof("expert %s %s; %d expert-service replica(s) confirmed%s", id, status, c.confirmed(),
+                c.failures().isEmpty() ? "" : ", not confirmed: " + String.join("; ", c.failures()));
         return v;
     }
 
