@@ -1,6 +1,7 @@
 package dev.flexserve.bench;
 
 import dev.flexserve.cli.up.Platform;
+import dev.flexserve.cli.up.ServiceProcess;
 import dev.flexserve.model.demo.DemoModels;
 import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.generation.Generator;
@@ -53,13 +54,19 @@ public final class StreamBenchmark {
             routerJvm.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
         }
         List<LatencyStats> distributed = new ArrayList<>();
+        String breakdown;
         try (Platform platform = Platform.start(new Platform.Settings(home, models, work.resolve("state"), 0, 0,
                 routerJvm, List.of("-Xmx256m", "-XX:+UseSerialGC")))) {
             PlatformDriver driver = new PlatformDriver(platform.router().url());
+            List<String> experts = platform.experts().values().stream().map(ServiceProcess::url).toList();
             driver.run(prompts(8, promptLength, 1), 16);
+            TimeBreakdown.Snapshot before = null;
             for (int n : STREAMS) {
+                before = TimeBreakdown.scrape(platform.router().url(), experts);
                 distributed.add(driver.run(prompts(n, promptLength, n), tokens));
             }
+            TimeBreakdown.Snapshot last = TimeBreakdown.scrape(platform.router().url(), experts).minus(before);
+            breakdown = TimeBreakdown.describe(last, distributed.get(distributed.size() - 1).seconds());
         }
 
         System.out.printf(Locale.ROOT, "%n## Stream benchmark, %s, %d cores, demo models (%d experts), %d prompt + %d generated tokens%n%n",
@@ -73,8 +80,9 @@ public final class StreamBenchmark {
                     a.tokensPerSecond(), a.p50Millis(), a.p99Millis(), b.tokensPerSecond(), b.p50Millis(), b.p99Millis(),
                     b.tokensPerSecond() / a.tokensPerSecond());
         }
+        System.out.println();
+        System.out.println(breakdown);
         if (profile) {
-            System.out.println();
             System.out.println(RouterProfile.summarise(recording));
         }
     }

@@ -181,7 +181,11 @@ final class LayerMixture {
         }
 
         void start() {
-            future = CompletableFuture.supplyAsync(() -> experts.get(slot).ffn().forward(layer, input, rows.length), fanout);
+            try {
+                future = experts.get(slot).ffn().forwardAsync(layer, input, rows.length, fanout);
+            } catch (RuntimeException e) {
+                future = CompletableFuture.failedFuture(e);
+            }
         }
 
         /** Waits for the call; null when it succeeded with a well-formed result. */

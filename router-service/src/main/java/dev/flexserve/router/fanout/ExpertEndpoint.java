@@ -1,5 +1,7 @@
 package dev.flexserve.router.fanout;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.flexserve.expert.v1.DType;
@@ -15,12 +17,17 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -39,8 +46,10 @@ public final class ExpertEndpoint implements ExpertFfn {
     private final List<String> targets;
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<ExpertServiceGrpc.ExpertServiceBlockingStub> stubs = new ArrayList<>();
+    private final List<ExpertServiceGrpc.ExpertServiceFutureStub> futureStubs = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private final MeterRegistry metrics;
+    private final Timer callTime;
 
     public ExpertEndpoint(String expertId, String owner, List<String> endpoints, int width, Duration timeout, MeterRegistry metrics) {
         if (endpoints.isEmpty()) {
@@ -52,12 +61,15 @@ public final class ExpertEndpoint implements ExpertFfn {
         this.timeout = timeout;
         this.metrics = metrics;
         this.targets = List.copyOf(endpoints);
+        this.callTime = Timer.builder("flexserve.expert.call").description("Forward calls as the router sees them: RPC plus the expert's work")
+                .tag("expert", expertId).register(metrics);
         for (String target : endpoints) {
             // A prefill routes up to a whole prompt's rows to one expert: allow replies far above gRPC's 4 MB default.
             ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
             channels.add(channel);
             stubs.add(ExpertServiceGrpc.newBlockingStub(channel));
+            futureStubs.add(ExpertServiceGrpc.newFutureStub(channel));
         }
     }
 
@@ -76,14 +88,33 @@ public final class ExpertEndpoint implements ExpertFfn {
 
     @Override
     public float[] forward(int layer, float[] rows, int count) {
+        try {
+            return forwardAsync(layer, rows, count, Runnable::run).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** The call completes on gRPC's own threads: a layer's concurrent calls hold no thread while they wait. */
+    @Override
+    public CompletableFuture<float[]> forwardAsync(int layer, float[] rows, int count, Executor executor) {
         ByteBuffer payload = ByteBuffer.allocate(rows.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         payload.asFloatBuffer().put(rows);
         ForwardRequest request = ForwardRequest.newBuilder()
                 .setExpertId(expertId).setLayer(layer).setRows(count).setWidth(width).setDtype(DType.DTYPE_FLOAT32)
                 .setData(UnsafeByteOperations.unsafeWrap(payload.array()))
                 .build();
-        try {
-            ForwardResponse response = call(request);
+        int replica = Math.floorMod(next.getAndIncrement(), stubs.size());
+        Timer.Sample sample = Timer.start();
+        return send(replica, request).handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                Status status = Status.fromThrowable(cause);
+                count(status.getCode().name().toLowerCase());
+                throw new ExpertCallException("expert " + expertId + ": " + status.getCode()
+                        + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"), cause);
+            }
+            sample.stop(callTime);
             ByteString data = response.getData();
             if (response.getDtype() != DType.DTYPE_FLOAT32 || data.size() != rows.length * Float.BYTES) {
                 count("malformed");
@@ -94,11 +125,7 @@ public final class ExpertEndpoint implements ExpertFfn {
             data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
             count("ok");
             return out;
-        } catch (StatusRuntimeException e) {
-            count(e.getStatus().getCode().name().toLowerCase());
-            throw new ExpertCallException("expert " + expertId + ": " + e.getStatus().getCode()
-                    + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"), e);
-        }
+        });
     }
 
     /**
@@ -107,11 +134,34 @@ public final class ExpertEndpoint implements ExpertFfn {
      * restarted should not cost sequences their expert or wait out gRPC's reconnect backoff (up to two minutes). A
      * dead process still fails fast: the new connection is refused.
      */
-    private ForwardResponse call(ForwardRequest request) {
-        int replica = Math.floorMod(next.getAndIncrement(), stubs.size());
-        return withReconnect(replica, stub -> stub.forward(request));
+    private CompletableFuture<ForwardResponse> send(int replica, ForwardRequest request) {
+        return start(replica, request).exceptionallyCompose(failure -> {
+            if (Status.fromThrowable(failure).getCode() != Status.Code.UNAVAILABLE) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            count("retried");
+            channels.get(replica).enterIdle();
+            return start(replica, request);
+        });
     }
 
+    private CompletableFuture<ForwardResponse> start(int replica, ForwardRequest request) {
+        CompletableFuture<ForwardResponse> result = new CompletableFuture<>();
+        ListenableFuture<ForwardResponse> call = futureStubs.get(replica)
+                .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS).forward(request);
+        call.addListener(() -> {
+            try {
+                result.complete(call.get());
+            } catch (ExecutionException e) {
+                result.completeExceptionally(e.getCause());
+            } catch (InterruptedException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, MoreExecutors.directExecutor());
+        return result;
+    }
+
+    /** A control call (describe, activate) with one repeat on a fresh connection after UNAVAILABLE, as for Forward. */
     private <T> T withReconnect(int replica, Function<ExpertServiceGrpc.ExpertServiceBlockingStub, T> rpc) {
         try {
             return rpc.apply(stubs.get(replica).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -119,9 +169,6 @@ public final class ExpertEndpoint implements ExpertFfn {
             if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
                 throw e;
             }
-            count("retried");
-            // Drop the connection that failed (it may be a dead process's, which gRPC has not noticed yet) and skip
-            // the reconnect backoff: the repeat opens a fresh connection.
             channels.get(replica).enterIdle();
             return rpc.apply(stubs.get(replica).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
         }

@@ -60,6 +60,7 @@ public class Scheduler {
     private final AtomicInteger runningCount = new AtomicInteger();
     private final Timer timeToFirstToken;
     private final Timer interTokenLatency;
+    private final Timer stepTime;
     private final long bytesPerPosition;
     private final Thread loop;
     private volatile Directory directory = new Directory(List.of(), List.of());
@@ -81,6 +82,8 @@ public class Scheduler {
         this.bytesPerPosition = 2L * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * Float.BYTES;
         this.timeToFirstToken = Timer.builder("flexserve.time.to.first.token").publishPercentileHistogram().register(metrics);
         this.interTokenLatency = Timer.builder("flexserve.inter.token.latency").publishPercentileHistogram().register(metrics);
+        this.stepTime = Timer.builder("flexserve.engine.step").description("One engine step: every running sequence advances by a token")
+                .register(metrics);
         metrics.gauge("flexserve.requests.running", runningCount);
         metrics.gauge("flexserve.requests.queued", queue, BlockingQueue::size);
         ExpertPackage pub = trunk.publicExpert();
@@ -270,6 +273,7 @@ public class Scheduler {
         long start = System.nanoTime();
         generator.step(running.stream().map(r -> r.completion).toList());
         long elapsed = System.nanoTime() - start;
+        stepTime.record(elapsed, TimeUnit.NANOSECONDS);
         for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
             Running r = it.next();
             Completion c = r.completion;
