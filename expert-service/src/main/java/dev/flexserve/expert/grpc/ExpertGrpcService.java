@@ -22,8 +22,12 @@ import io.smallrye.common.annotation.Blocking;
 import org.jboss.logging.Logger;
 
 /**
- * {@code flexserve.expert.v1.ExpertService} (proto/expert.proto), served on the HTTP port. Every method runs on a
- * worker thread ({@link Blocking}): inference, verification and session creation must not hold the event loop.
+ * {@code flexserve.expert.v1.ExpertService} (proto/expert.proto), served on the HTTP port.
+ *
+ * <p>Forward runs on the event loop that received it: it is short CPU work (one layer of one FFN for the rows of
+ * one engine step), the router waits for it before its next layer, and a hand-off to a worker thread and back costs
+ * more than the inference itself for small experts on a busy machine (measured in docs/benchmarks.md). Describe and
+ * SetActive run on worker threads ({@link Blocking}): activation verifies files and creates sessions.
  */
 @GrpcService
 public class ExpertGrpcService extends ExpertServiceGrpc.ExpertServiceImplBase {
@@ -38,7 +42,6 @@ public class ExpertGrpcService extends ExpertServiceGrpc.ExpertServiceImplBase {
     }
 
     @Override
-    @Blocking
     public void forward(ForwardRequest request, StreamObserver<ForwardResponse> responseObserver) {
         ForwardResponse response;
         try {

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -77,7 +78,7 @@ public class GenerateResource {
         CompletableFuture<GenerationResult> result = new CompletableFuture<>();
         scheduler.submit(job(request, e -> events.onNext(write(Map.of("id", id, "token", e.token(), "text", e.text()))), result));
         result.whenComplete((r, failure) -> {
-            events.onNext(write(failure != null ? ApiError.of(500, failure.getMessage(), null) : GenerateResponse.of(id, r)));
+            events.onNext(write(failure != null ? error(failure) : GenerateResponse.of(id, r)));
             events.onNext("[DONE]");
             events.onComplete();
         });
@@ -110,6 +111,15 @@ public class GenerateResource {
             argmax[p] = best;
         }
         return new LogitsResponse(l.allowed(), Arrays.copyOfRange(l.positions(), (positions - 1) * l.vocab(), positions * l.vocab()), argmax);
+    }
+
+    /** A failure after the stream started is its last event, in the error envelope with the status it would have had. */
+    private static ApiError error(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof RequestRejectedException r) {
+            return ApiError.of(r.status(), r.getMessage(), r.param());
+        }
+        return ApiError.of(cause instanceof IllegalArgumentException ? 400 : 500, cause.getMessage(), null);
     }
 
     private static void requireBody(GenerateRequest request) {

@@ -65,7 +65,8 @@ public final class ExpertEndpoint implements ExpertFfn {
                 .tag("expert", expertId).register(metrics);
         for (String target : endpoints) {
             // A prefill routes up to a whole prompt's rows to one expert: allow replies far above gRPC's 4 MB default.
-            ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
+            // Completions only hand a result to a waiting future, so they run on the transport's thread (no hop).
+            ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().directExecutor()
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
             channels.add(channel);
             stubs.add(ExpertServiceGrpc.newBlockingStub(channel));
