@@ -35,6 +35,7 @@ import java.util.stream.Stream;
 import static dev.flexserve.platform.RouterHttp.counter;
 import static dev.flexserve.platform.RouterHttp.ints;
 import static dev.flexserve.platform.RouterHttp.post;
+import static dev.flexserve.platform.RouterHttp.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -150,6 +151,29 @@ class PlatformTest {
 
     @Test
     @Order(5)
+    void ownersPolicyDecidesWhoMayUseTheExpertAndWhen() {
+        String policy = router + "/admin/experts/expert-1/policy";
+        assertEquals(200, put(policy, "{\"organisations\": [\"acme\"]}").status());
+        RouterHttp.Reply forbidden = post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), Set.of("expert-1"), 3), "globex"));
+        assertEquals(403, forbidden.status());
+        assertThat(forbidden.body().at("/error/message").asText()).contains("expert-1").contains("globex");
+        JsonNode withoutIt = ok(post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), null, 3), "globex")));
+        assertThat(withoutIt.get("attribution").findValuesAsText("expert")).doesNotContain("expert-1").contains("public");
+        ok(post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), Set.of("expert-1"), 3), "acme")));
+
+        assertEquals(200, put(policy, "{\"organisations\": [\"*\"], \"windows\": [{\"from\": \"2020-01-01T00:00:00Z\", \"until\": \"2020-01-02T00:00:00Z\"}]}").status());
+        assertEquals(403, post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), Set.of("expert-1"), 3), "acme")).status());
+
+        assertEquals(200, put(policy, "{\"organisations\": [\"*\"]}").status());
+        ok(post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), Set.of("expert-1"), 3), "globex")));
+    }
+
+    static String withOrganisation(String request, String organisation) {
+        return request.substring(0, request.length() - 1) + ", \"organization\": \"" + organisation + "\"}";
+    }
+
+    @Test
+    @Order(6)
     void killedExpertIsDroppedMidStreamAndServesAgainAfterRestart() throws Exception {
         CountDownLatch started = new CountDownLatch(4);
         List<RouterHttp.Stream> streams = new ArrayList<>();
@@ -177,7 +201,7 @@ class PlatformTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void revokeDuringEightStreamsStopsEveryCallToTheExpert() throws Exception {
         CountDownLatch started = new CountDownLatch(8);
         List<RouterHttp.Stream> streams = new ArrayList<>();
