@@ -17,6 +17,14 @@ import java.util.concurrent.Callable;
         subcommands = {
                 CorporaCommand.class,
                 dev.flexserve.ownerkit.training.TrainPublicCommand.class,
+                dev.flexserve.ownerkit.embedding.DomainEmbeddingCommand.class,
+                dev.flexserve.ownerkit.training.TrainExpertCommand.class,
+                dev.flexserve.ownerkit.packaging.KeygenCommand.class,
+                dev.flexserve.ownerkit.packaging.PackageCommand.class,
+                dev.flexserve.ownerkit.packaging.VerifyCommand.class,
+                dev.flexserve.ownerkit.training.TuneRouterCommand.class,
+                dev.flexserve.ownerkit.evaluation.EvaluateCommand.class,
+                dev.flexserve.ownerkit.evaluation.QualityCommand.class,
         })
 public final class OwnerCommand implements Callable<Integer> {
     @Spec

@@ -19,15 +19,30 @@ public record DomainEmbedding(
         @JsonProperty("documents") int documents,
         @JsonProperty("sampled") int sampled,
         @JsonProperty("seed") long seed,
+        @JsonProperty("trunk_hash") String trunkHash,
         @JsonProperty("embedding") float[] embedding,
         @JsonProperty("router_row") float[] routerRow) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public static DomainEmbedding compute(List<String> documents, int sample, long seed, DomainProjection projection) {
+    /** {@code trunkHash}: the trunk whose projection made the router row (null while the trunk is being made). */
+    public static DomainEmbedding compute(List<String> documents, int sample, long seed, DomainProjection projection,
+                                          String trunkHash) {
         float[] mean = DomainEmbedder.mean(documents, sample, seed);
-        return new DomainEmbedding(DomainEmbedder.MODEL, documents.size(), Math.min(sample, documents.size()), seed, mean,
-                projection.apply(mean));
+        return new DomainEmbedding(DomainEmbedder.MODEL, documents.size(), Math.min(sample, documents.size()), seed,
+                trunkHash, mean, projection.apply(mean));
+    }
+
+    /** Refuses an embedding mapped with another trunk's projection. */
+    public DomainEmbedding checkTrunk(Path file, String hash, int hidden) {
+        if (trunkHash != null && !trunkHash.equals(hash)) {
+            throw new OwnerKitException(file + ": the domain embedding was mapped with trunk " + trunkHash
+                    + ", not with the given public model's trunk " + hash + "; compute it again with --public");
+        }
+        if (routerRow.length != hidden) {
+            throw new OwnerKitException(file + ": router row has " + routerRow.length + " values, the trunk's d_model is " + hidden);
+        }
+        return this;
     }
 
     public void write(Path file) throws IOException {

@@ -86,7 +86,7 @@ public final class TrainPublicCommand implements Callable<Integer> {
         Files.createDirectories(work);
         DomainProjection projection = DomainProjection.random(hidden, DomainEmbedder.WIDTH, DomainProjection.SEED);
         long t0 = System.nanoTime();
-        DomainEmbedding embedding = DomainEmbedding.compute(sources.get(0), embedSample, training.seed, projection);
+        DomainEmbedding embedding = DomainEmbedding.compute(sources.get(0), embedSample, training.seed, projection, null);
         embedding.write(work.resolve("public.domain-embedding.json"));
         System.err.printf("train-public: public domain embedding of %d documents in %.1f s%n", embedding.documents(), (System.nanoTime() - t0) / 1e9);
 

@@ -55,9 +55,11 @@ public final class Trainer {
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private final String label;
+    private final Map<String, NDArray> gradientMasks = new LinkedHashMap<>();
     /** Test hook: force a GC between forward and backward (the DJL scalar pitfall's trigger). */
     private boolean gcBetweenForwardAndBackward;
     private double lastLoss = Double.NaN;
+    private int stopAfter = Integer.MAX_VALUE;
     private long forwardNanos;
     private long backwardNanos;
     private long updateNanos;
@@ -74,6 +76,22 @@ public final class Trainer {
             m.put(name, p.zerosLike());
             v.put(name, p.zerosLike());
         }
+    }
+
+    /**
+     * Multiplies the gradient of {@code name} by {@code mask} (compute layout) before every update, so the masked-out
+     * entries never change: the public expert's column of a router that also holds trainable rows.
+     */
+    public Trainer maskGradient(String name, float[] mask) {
+        NDArray p = model.param(name);
+        gradientMasks.put(name, model.manager().create(mask, p.getShape()));
+        return this;
+    }
+
+    /** Test hook: stop after {@code step} as a killed process would (after that step's checkpoint, if any). */
+    public Trainer stopAfter(int step) {
+        this.stopAfter = step;
+        return this;
     }
 
     public Trainer gcBetweenForwardAndBackward(boolean on) {
@@ -116,6 +134,9 @@ public final class Trainer {
             }
             if ((o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0) || last) {
                 checkpoint(step);
+            }
+            if (step >= stopAfter) {
+                return step - start;
             }
         }
         return o.steps() - start;
@@ -194,8 +215,16 @@ public final class Trainer {
         Map<String, NDArray> grads = new LinkedHashMap<>();
         double sq = 0;
         for (String name : model.trainable()) {
-            NDArray g = model.param(name).getGradient();
-            g.attach(s);
+            NDArray raw = model.param(name).getGradient();
+            raw.attach(s);
+            NDArray mask = gradientMasks.get(name);
+            if (mask != null) {
+                // Clear the stored gradient here (it is replaced by its masked copy below).
+                NDArray masked = raw.mul(mask);
+                raw.subi(raw.duplicate());
+                raw.addi(masked);
+            }
+            NDArray g = raw;
             grads.put(name, g);
             sq += g.mul(g).sum().getFloat();
         }
@@ -289,7 +318,7 @@ public final class Trainer {
         JsonNode meta = JSON.readTree(checkpointMeta().toFile());
         ObjectNode expected = identity();
         for (String field : List.of("options", "config", "trainable")) {
-            if (!expected.get(field).equals(meta.get(field))) {
+            if (meta.get(field) == null || !expected.get(field).toString().equals(meta.get(field).toString())) {
                 throw new OwnerKitException(workDir + ": holds a checkpoint of a different run (" + field
                         + " differ); use another output directory or delete it");
             }
