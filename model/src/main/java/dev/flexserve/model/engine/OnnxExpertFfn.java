@@ -2,6 +2,7 @@ package dev.flexserve.model.engine;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import dev.flexserve.model.onnx.FlexOlmoGraphs;
 import dev.flexserve.model.packages.ExpertPackage;
@@ -17,12 +18,21 @@ public final class OnnxExpertFfn implements ExpertFfn {
     private final OrtSession[] layers;
 
     public OnnxExpertFfn(ExpertPackage expert, int hiddenSize, int intraOpThreads) {
+        this(expert, hiddenSize, intraOpThreads, OrtProvider.CPU);
+    }
+
+    public OnnxExpertFfn(ExpertPackage expert, int hiddenSize, int intraOpThreads, OrtProvider provider) {
         this.id = expert.id();
         this.width = hiddenSize;
         int count = expert.manifest().dims().numHiddenLayers();
         this.layers = new OrtSession[count];
-        for (int l = 0; l < count; l++) {
-            layers[l] = OrtSessions.open(expert.file(PackageFiles.ffn(l)), intraOpThreads);
+        try {
+            for (int l = 0; l < count; l++) {
+                layers[l] = OrtSessions.open(expert.file(PackageFiles.ffn(l)), intraOpThreads, provider);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
@@ -42,14 +52,22 @@ public final class OnnxExpertFfn implements ExpertFfn {
         }
     }
 
+    /** Closes every session that was opened, even when closing one of them fails. */
     @Override
     public void close() {
+        OrtException failure = null;
         for (OrtSession s : layers) {
+            if (s == null) {
+                continue;
+            }
             try {
                 s.close();
             } catch (OrtException e) {
-                throw new EngineException("cannot close expert " + id, e);
+                failure = e;
             }
+        }
+        if (failure != null) {
+            throw new EngineException("cannot close expert " + id, failure);
         }
     }
 }

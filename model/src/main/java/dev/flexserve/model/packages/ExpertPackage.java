@@ -29,16 +29,28 @@ public final class ExpertPackage {
 
     /** Loads and verifies the package in {@code dir} against the trunk it must have been trained against. */
     public static ExpertPackage load(Path dir, TrunkPackage trunk) {
+        return load(dir, trunk.hash(), trunk.config().hiddenSize(), trunk.config().numHiddenLayers(), trunk.publicRouter());
+    }
+
+    /**
+     * Loads and verifies the package for a process that serves only this expert (an expert-service): every file
+     * hash, graph and tensor shape is checked against the package's own dims, and its base hash must equal
+     * {@code expectedBaseHash}. The router checks dims against the trunk when the expert is registered.
+     */
+    public static ExpertPackage loadForServing(Path dir, String expectedBaseHash) {
+        Manifest m = Manifest.read(dir);
+        return load(dir, expectedBaseHash, m.dims().hiddenSize(), m.dims().numHiddenLayers(), null);
+    }
+
+    private static ExpertPackage load(Path dir, String trunkHash, int d, int layers, float[][] publicRouter) {
         Manifest m = Manifest.read(dir);
         if (m.isTrunk()) {
             throw new PackageException(dir + ": is a trunk package, not an expert");
         }
-        if (!m.baseHash().equals(trunk.hash())) {
+        if (!m.baseHash().equals(trunkHash)) {
             throw new PackageException(dir + ": expert '" + m.id() + "' was built against trunk " + m.baseHash()
-                    + ", but the loaded trunk is " + trunk.hash());
+                    + ", but the loaded trunk is " + trunkHash);
         }
-        int layers = trunk.config().numHiddenLayers();
-        int d = trunk.config().hiddenSize();
         if (m.dims().hiddenSize() != d || m.dims().numHiddenLayers() != layers) {
             throw new PackageException(dir + ": expert '" + m.id() + "' has hidden_size " + m.dims().hiddenSize() + " and "
                     + m.dims().numHiddenLayers() + " layers, the trunk has " + d + " and " + layers);
@@ -64,7 +76,7 @@ public final class ExpertPackage {
             if (bias != null) {
                 throw new PackageException(dir + ": the public expert must not carry a router bias");
             }
-            if (!Arrays.deepEquals(router, trunk.publicRouter())) {
+            if (publicRouter != null && !Arrays.deepEquals(router, publicRouter)) {
                 throw new PackageException(dir + ": the public expert's router rows differ from the trunk's");
             }
         }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -106,6 +107,32 @@ class GeneratorTest {
         assertEquals(1.0, a.weight(), 1e-9);
         assertEquals(4, a.tokens());
         assertEquals(prompt.length, a.promptTokens());
+    }
+
+    @Test
+    void restartedCompletionContinuesAsIfTheExpertNeverWasThere() {
+        int[] prompt = {2, 4, 6, 8};
+        Set<String> without2 = Set.of("public", "expert-1", "expert-3");
+        Completion c = generator.start(new GenerationRequest(prompt, SamplingParams.greedy(6), null));
+        for (int i = 0; i < 3; i++) {
+            generator.step(List.of(c));
+        }
+        c.restart(engine.newSequence(without2, prompt.length + 3));
+        while (!c.finished()) {
+            generator.step(List.of(c));
+        }
+        int[] soFar = Arrays.copyOf(c.tokens(), 3);
+        int[] continued = Arrays.copyOfRange(c.tokens(), 3, 6);
+        int[] history = new int[prompt.length + 3];
+        System.arraycopy(prompt, 0, history, 0, prompt.length);
+        System.arraycopy(soFar, 0, history, prompt.length, 3);
+        int[] expected = new ReferenceFlexOlmo(config, weights, null, FLEXOLMO).greedy(history, new int[]{0, 1, 3}, 2, 3);
+        assertArrayEquals(expected, continued);
+        GenerationResult r = c.result();
+        assertEquals(6, r.completionTokens());
+        assertEquals(4, r.attribution().size(), "attribution lists the experts admitted at the start");
+        assertEquals(1.0, r.attribution().stream().mapToDouble(ExpertAttribution::weight).sum(), 1e-9);
+        assertTrue(r.attribution().stream().allMatch(a -> a.promptTokens() <= prompt.length), "prompt counted once");
     }
 
     @Test

@@ -1,0 +1,162 @@
+package dev.flexserve.router.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flexserve.model.generation.GenerationResult;
+import dev.flexserve.model.sampling.SamplingParams;
+import dev.flexserve.router.scheduler.GenerationJob;
+import dev.flexserve.router.scheduler.RequestRejectedException;
+import dev.flexserve.router.scheduler.Scheduler;
+import dev.flexserve.router.trunk.Trunk;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The router's internal generation API (called by the gateway, not by the public): {@code POST /internal/v1/generate}
+ * answers JSON; {@code POST /internal/v1/generate/stream} answers server-sent events — one {@code {"id", "token",
+ * "text"}} event per generated token, then the whole response, then {@code [DONE]};
+ * {@code POST /internal/v1/generate/logits} returns the logits of a prompt (equivalence checks, diagnostics).
+ */
+@Path("/internal/v1/generate")
+public class GenerateResource {
+    private static final int DEFAULT_MAX_TOKENS = 16;
+
+    private final Scheduler scheduler;
+    private final Trunk trunk;
+    private final ObjectMapper json;
+
+    public GenerateResource(Scheduler scheduler, Trunk trunk, ObjectMapper json) {
+        this.scheduler = scheduler;
+        this.trunk = trunk;
+        this.json = json;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<GenerateResponse> generate(GenerateRequest request) {
+        requireBody(request);
+        if (Boolean.TRUE.equals(request.stream())) {
+            throw new RequestRejectedException(400, "stream", "streaming requests go to /internal/v1/generate/stream");
+        }
+        String id = newId();
+        CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+        scheduler.submit(job(request, t -> { }, result));
+        return Uni.createFrom().completionStage(result).map(r -> GenerateResponse.of(id, r));
+    }
+
+    /** Server-sent events: validation errors still answer 4xx before the stream starts. */
+    @POST
+    @Path("/stream")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    public Multi<String> stream(GenerateRequest request) {
+        requireBody(request);
+        String id = newId();
+        // Buffers events produced before the client subscribes; the scheduler thread never blocks on the client.
+        UnicastProcessor<String> events = UnicastProcessor.create();
+        CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+        scheduler.submit(job(request, e -> events.onNext(write(Map.of("id", id, "token", e.token(), "text", e.text()))), result));
+        result.whenComplete((r, failure) -> {
+            events.onNext(write(failure != null ? ApiError.of(500, failure.getMessage(), null) : GenerateResponse.of(id, r)));
+            events.onNext("[DONE]");
+            events.onComplete();
+        });
+        return events;
+    }
+
+    /** The logits of every prompt position under the request's expert choice; nothing is generated. */
+    public record LogitsResponse(@JsonProperty("allowed") List<String> allowed,
+                                 @JsonProperty("last_logits") float[] lastLogits,
+                                 @JsonProperty("argmax_per_position") int[] argmaxPerPosition) {
+    }
+
+    @POST
+    @Path("/logits")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    public LogitsResponse logits(GenerateRequest request) {
+        requireBody(request);
+        Scheduler.Logits l = scheduler.logits(job(request, t -> { }, new CompletableFuture<>()));
+        int positions = l.positions().length / l.vocab();
+        int[] argmax = new int[positions];
+        for (int p = 0; p < positions; p++) {
+            int best = 0;
+            for (int v = 1; v < l.vocab(); v++) {
+                if (l.positions()[p * l.vocab() + v] > l.positions()[p * l.vocab() + best]) {
+                    best = v;
+                }
+            }
+            argmax[p] = best;
+        }
+        return new LogitsResponse(l.allowed(), Arrays.copyOfRange(l.positions(), (positions - 1) * l.vocab(), positions * l.vocab()), argmax);
+    }
+
+    private static void requireBody(GenerateRequest request) {
+        if (request == null) {
+            throw new RequestRejectedException(400, null, "the request body must be a JSON object");
+        }
+    }
+
+    private static String newId() {
+        return "gen-" + UUID.randomUUID();
+    }
+
+    private GenerationJob job(GenerateRequest r, Consumer<GenerationJob.TokenEvent> onToken, CompletableFuture<GenerationResult> result) {
+        long now = System.nanoTime();
+        SamplingParams params = new SamplingParams(
+                r.temperature() == null ? 1.0 : r.temperature(),
+                r.topK() == null ? 0 : r.topK(),
+                r.topP() == null ? 1.0 : r.topP(),
+                r.seed(),
+                r.maxTokens() == null ? DEFAULT_MAX_TOKENS : r.maxTokens(),
+                r.stop());
+        return new GenerationJob(prompt(r), params, r.organization(), r.include() == null ? null : new HashSet<>(r.include()),
+                r.exclude() == null ? Set.of() : new HashSet<>(r.exclude()), onToken, result, now);
+    }
+
+    private int[] prompt(GenerateRequest r) {
+        if ((r.prompt() == null) == (r.promptTokens() == null)) {
+            throw new RequestRejectedException(400, "prompt", "give exactly one of 'prompt' (text) and 'prompt_tokens' (ids)");
+        }
+        if (r.promptTokens() != null) {
+            return r.promptTokens();
+        }
+        if (!trunk.tokenizer().handlesText()) {
+            throw new RequestRejectedException(400, "prompt", "this model has no tokenizer; send 'prompt_tokens'");
+        }
+        int[] ids = trunk.tokenizer().encode(r.prompt());
+        if (ids.length == 0) {
+            throw new RequestRejectedException(400, "prompt", "the prompt is empty");
+        }
+        return ids;
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.flexserve.router.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flexserve.expert.v1.ExpertDescription;
+import dev.flexserve.model.engine.Expert;
+import dev.flexserve.model.packages.ExpertPackage;
+import dev.flexserve.model.packages.PackageException;
+import dev.flexserve.router.fanout.ExpertCallException;
+import dev.flexserve.router.fanout.ExpertEndpoint;
+import dev.flexserve.router.scheduler.RequestRejectedException;
+import dev.flexserve.router.scheduler.Scheduler;
+import dev.flexserve.router.scheduler.SlotRule;
+import dev.flexserve.router.trunk.RouterSettings;
+import dev.flexserve.router.trunk.Trunk;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The expert registry: registration (the package is verified against the trunk, and the endpoint must serve
+ * exactly that package), policy changes, activation, deactivation and revocation, persisted with Panache and
+ * mirrored into the scheduler. Taking an expert away returns only when no step will use it any more; then the
+ * expert-service is told to refuse calls too.
+ */
+@Startup
+@ApplicationScoped
+public class ExpertRegistry {
+    private static final Logger LOG = Logger.getLogger(ExpertRegistry.class);
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+    private final Trunk trunk;
+    private final Scheduler scheduler;
+    private final RouterSettings settings;
+    private final MeterRegistry metrics;
+    private final Map<String, ExpertEndpoint> endpoints = new ConcurrentHashMap<>();
+
+    public ExpertRegistry(Trunk trunk, Scheduler scheduler, RouterSettings settings, MeterRegistry metrics) {
+        this.trunk = trunk;
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.metrics = metrics;
+        restore();
+    }
+
+    /** What an owner asks to register. {@code owner} must be the package's owner. */
+    public record Registration(String packagePath, String endpoints, String owner, Policy policy) {
+    }
+
+    /** A registered expert as the admin API shows it. */
+    public record View(String id, String owner, int slot, ExpertStatus status, String packageHash, String endpoints,
+                       Policy policy, Instant registeredAt, Instant updatedAt) {
+    }
+
+    private void restore() {
+        List<ExpertRecord> records = QuarkusTransaction.requiringNew().call(() -> ExpertRecord.<ExpertRecord>listAll());
+        records.sort((a, b) -> Integer.compare(a.slot, b.slot));
+        for (ExpertRecord r : records) {
+            if (r.slot != scheduler.slotCount()) {
+                throw new IllegalStateException("registry slots are not contiguous at " + r.id + " (slot " + r.slot + ")");
+            }
+            ExpertEndpoint endpoint = connect(r.id, r.owner, r.endpoints);
+            scheduler.setSlot(r.slot, expert(r, endpoint), rule(r));
+            LOG.infof("restored expert %s (slot %d, %s)", r.id, r.slot, r.status);
+        }
+    }
+
+    public View register(Registration reg) {
+        if (reg.packagePath() == null || reg.endpoints() == null) {
+            throw new RequestRejectedException(400, "package", "registration needs 'package' and 'endpoint'");
+        }
+        ExpertPackage pkg;
+        try {
+            pkg = ExpertPackage.load(Path.of(reg.packagePath()), trunk.trunkPackage());
+        } catch (PackageException e) {
+            throw new RequestRejectedException(400, "package", e.getMessage());
+        }
+        String id = pkg.id();
+        if (id.equals(ExpertPackage.PUBLIC_ID)) {
+            throw new RequestRejectedException(409, "package", "the public expert is part of the trunk and cannot be registered");
+        }
+        String owner = reg.owner() == null ? pkg.manifest().owner() : reg.owner();
+        if (!owner.equals(pkg.manifest().owner())) {
+            throw new RequestRejectedException(403, "owner", "package '" + id + "' belongs to '" + pkg.manifest().owner()
+                    + "', not to '" + owner + "'");
+        }
+        List<String> targets;
+        try {
+            targets = ExpertEndpoint.parse(reg.endpoints());
+        } catch (IllegalArgumentException e) {
+            throw new RequestRejectedException(400, "endpoint", e.getMessage());
+        }
+        synchronized (this) {
+            if (QuarkusTransaction.requiringNew().call(() -> ExpertRecord.findById(id)) != null) {
+                throw new RequestRejectedException(409, "package", "expert '" + id + "' is already registered");
+            }
+            ExpertEndpoint endpoint = connect(id, owner, String.join(",", targets));
+            try {
+                ExpertDescription served = endpoint.describe();
+                if (!served.getPackageHash().equals(pkg.hash()) || !served.getExpertId().equals(id)) {
+                    throw new RequestRejectedException(400, "endpoint", "the expert-service at " + reg.endpoints() + " serves '"
+                            + served.getExpertId() + "' " + served.getPackageHash() + ", not '" + id + "' " + pkg.hash());
+                }
+            } catch (ExpertCallException e) {
+                endpoint.close();
+                endpoints.remove(id);
+                throw new RequestRejectedException(400, "endpoint", e.getMessage());
+            } catch (RequestRejectedException e) {
+                endpoint.close();
+                endpoints.remove(id);
+                throw e;
+            }
+            Instant now = Instant.now();
+            ExpertRecord r = new ExpertRecord();
+            r.id = id;
+            r.owner = owner;
+            r.slot = scheduler.slotCount();
+            r.packagePath = Path.of(reg.packagePath()).toAbsolutePath().normalize().toString();
+            r.packageHash = pkg.hash();
+            r.endpoints = String.join(",", targets);
+            r.status = ExpertStatus.ACTIVE;
+            r.policy = write(reg.policy() == null ? Policy.everyone() : reg.policy());
+            r.router = floats(flatten(pkg.router()));
+            r.bias = pkg.bias() == null ? null : floats(pkg.bias());
+            r.registeredAt = now;
+            r.updatedAt = now;
+            QuarkusTransaction.requiringNew().run(r::persist);
+            scheduler.setSlot(r.slot, expert(r, endpoint), rule(r));
+            LOG.infof("registered expert %s of %s at %s (slot %d)", id, owner, r.endpoints, r.slot);
+            return view(r);
+        }
+    }
+
+    public List<View> list() {
+        return QuarkusTransaction.requiringNew().call(() -> ExpertRecord.<ExpertRecord>listAll().stream()
+                .sorted((a, b) -> Integer.compare(a.slot, b.slot)).map(ExpertRegistry::view).toList());
+    }
+
+    public View get(String id) {
+        return view(find(id));
+    }
+
+    public View setPolicy(String id, Policy policy) {
+        return update(id, r -> r.policy = write(policy));
+    }
+
+    public View activate(String id) {
+        ExpertRecord current = find(id);
+        if (current.status == ExpertStatus.REVOKED) {
+            throw new RequestRejectedException(409, null, "expert '" + id + "' is revoked; revocation is final");
+        }
+        ExpertEndpoint endpoint = endpoints.get(id);
+        if (endpoint.setActive(true) == 0) {
+            throw new RequestRejectedException(409, null, "no expert-service replica of '" + id + "' confirmed activation");
+        }
+        return update(id, r -> r.status = ExpertStatus.ACTIVE);
+    }
+
+    public View deactivate(String id) {
+        return takeAway(id, ExpertStatus.INACTIVE);
+    }
+
+    public View revoke(String id) {
+        return takeAway(id, ExpertStatus.REVOKED);
+    }
+
+    /** The router stops routing first (and waits for the step in flight), then tells the expert-service. */
+    private View takeAway(String id, ExpertStatus status) {
+        ExpertRecord current = find(id);
+        if (current.status == ExpertStatus.REVOKED && status != ExpertStatus.REVOKED) {
+            throw new RequestRejectedException(409, null, "expert '" + id + "' is revoked; revocation is final");
+        }
+        View v = update(id, r -> r.status = status);
+        int confirmed = endpoints.get(id).setActive(false);
+        LOG.infof("expert %s %s; %d expert-service replica(s) confirmed", id, status, confirmed);
+        return v;
+    }
+
+    private interface Change {
+        void apply(ExpertRecord r);
+    }
+
+    private synchronized View update(String id, Change change) {
+        ExpertRecord r = QuarkusTransaction.requiringNew().call(() -> {
+            ExpertRecord rec = ExpertRecord.findById(id);
+            if (rec == null) {
+                throw new RequestRejectedException(404, null, "unknown expert '" + id + "'");
+            }
+            change.apply(rec);
+            rec.updatedAt = Instant.now();
+            return rec;
+        });
+        scheduler.updateRule(r.slot, rule(r));
+        return view(r);
+    }
+
+    private ExpertRecord find(String id) {
+        ExpertRecord r = QuarkusTransaction.requiringNew().call(() -> ExpertRecord.<ExpertRecord>findById(id));
+        if (r == null) {
+            throw new RequestRejectedException(404, null, "unknown expert '" + id + "'");
+        }
+        return r;
+    }
+
+    private ExpertEndpoint connect(String id, String owner, String targets) {
+        ExpertEndpoint e = new ExpertEndpoint(id, owner, ExpertEndpoint.parse(targets), trunk.trunkPackage().config().hiddenSize(),
+                settings.expertTimeout(), metrics);
+        endpoints.put(id, e);
+        return e;
+    }
+
+    private Expert expert(ExpertRecord r, ExpertEndpoint endpoint) {
+        int layers = trunk.trunkPackage().config().numHiddenLayers();
+        int d = trunk.trunkPackage().config().hiddenSize();
+        float[] flat = floats(r.router);
+        float[][] rows = new float[layers][d];
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(flat, l * d, rows[l], 0, d);
+        }
+        return new Expert(r.id, r.owner, r.packageHash, rows, r.bias == null ? null : floats(r.bias), endpoint);
+    }
+
+    private static SlotRule rule(ExpertRecord r) {
+        return new SlotRule(r.owner, r.status, read(r.policy));
+    }
+
+    private static View view(ExpertRecord r) {
+        return new View(r.id, r.owner, r.slot, r.status, r.packageHash, r.endpoints, read(r.policy), r.registeredAt, r.updatedAt);
+    }
+
+    private static String write(Policy p) {
+        try {
+            return JSON.writeValueAsString(p);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Policy read(String json) {
+        try {
+            return JSON.readValue(json, Policy.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored policy is not valid: " + json, e);
+        }
+    }
+
+    private static float[] flatten(float[][] rows) {
+        float[] flat = new float[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * rows[i].length, rows[i].length);
+        }
+        return flat;
+    }
+
+    private static byte[] floats(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    private static float[] floats(byte[] bytes) {
+        float[] out = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+}

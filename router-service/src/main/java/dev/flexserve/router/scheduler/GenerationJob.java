@@ -1,0 +1,23 @@
+package dev.flexserve.router.scheduler;
+
+import dev.flexserve.model.generation.GenerationResult;
+import dev.flexserve.model.sampling.SamplingParams;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A generation request as the scheduler queues it: prompt ids, sampling, the caller's organisation and its expert
+ * choices. {@code include} null means every expert the caller may use. Tokens are reported to {@code onToken} as
+ * they are generated (on the scheduler thread: it must not block) and the result completes {@code result}.
+ * {@code submittedNanos} ({@link System#nanoTime()}) is when the caller asked, for time-to-first-token.
+ */
+public record GenerationJob(int[] prompt, SamplingParams params, String organisation, Set<String> include,
+                            Set<String> exclude, Consumer<TokenEvent> onToken, CompletableFuture<GenerationResult> result,
+                            long submittedNanos) {
+
+    /** One generated token and the text that became final with it (may be empty). */
+    public record TokenEvent(int token, String text) {
+    }
+}

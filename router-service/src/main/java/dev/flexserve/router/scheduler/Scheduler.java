@@ -1,0 +1,390 @@
+package dev.flexserve.router.scheduler;
+
+import dev.flexserve.model.engine.Engine;
+import dev.flexserve.model.engine.Expert;
+import dev.flexserve.model.generation.Completion;
+import dev.flexserve.model.generation.GenerationRequest;
+import dev.flexserve.model.generation.GenerationResult;
+import dev.flexserve.model.generation.Generator;
+import dev.flexserve.model.packages.ExpertPackage;
+import dev.flexserve.router.registry.ExpertStatus;
+import dev.flexserve.router.registry.Policy;
+import dev.flexserve.router.trunk.RouterSettings;
+import dev.flexserve.router.trunk.Trunk;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Continuous batching over the FlexOlmo engine. One thread owns the engine and every sequence: each iteration
+ * (a step) re-checks every running sequence's allowed experts against the registry's current rules, admits
+ * queued requests while the batch and the KV-cache budget have room, and advances every running completion by
+ * one token (new ones by their prefill), then reports tokens and finished results. Requests join and leave only
+ * at step boundaries.
+ *
+ * <p>Registry changes that take experts away ({@link #updateRule}) return only after the step in flight has
+ * finished, so once they return no later step computes a token with that expert.
+ */
+@Startup
+@ApplicationScoped
+public class Scheduler {
+    private static final Logger LOG = Logger.getLogger(Scheduler.class);
+    public static final int PUBLIC_SLOT = 0;
+
+    private final Trunk trunk;
+    private final RouterSettings settings;
+    private final MeterRegistry metrics;
+    private final ExecutorService fanout;
+    private final ReentrantLock stepLock = new ReentrantLock();
+    private final BlockingQueue<GenerationJob> queue;
+    private final List<Running> running = new ArrayList<>();
+    private final AtomicInteger runningCount = new AtomicInteger();
+    private final Timer timeToFirstToken;
+    private final Timer interTokenLatency;
+    private final long bytesPerPosition;
+    private final Thread loop;
+    private volatile Directory directory = new Directory(List.of(), List.of());
+    private volatile boolean stopping;
+    private Generator generator;
+    private long reservedBytes;
+
+    public Scheduler(Trunk trunk, RouterSettings settings, MeterRegistry metrics) {
+        this.trunk = trunk;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.queue = new ArrayBlockingQueue<>(settings.maxQueue());
+        this.fanout = Executors.newFixedThreadPool(settings.fanoutThreads(), r -> {
+            Thread t = new Thread(r, "expert-fanout");
+            t.setDaemon(true);
+            return t;
+        });
+        var c = trunk.trunkPackage().config();
+        this.bytesPerPosition = 2L * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * Float.BYTES;
+        this.timeToFirstToken = Timer.builder("flexserve.time.to.first.token").publishPercentileHistogram().register(metrics);
+        this.interTokenLatency = Timer.builder("flexserve.inter.token.latency").publishPercentileHistogram().register(metrics);
+        metrics.gauge("flexserve.requests.running", runningCount);
+        metrics.gauge("flexserve.requests.queued", queue, BlockingQueue::size);
+        ExpertPackage pub = trunk.publicExpert();
+        setSlot(PUBLIC_SLOT, new Expert(pub.id(), pub.manifest().owner(), pub.hash(), pub.router(), pub.bias(), trunk.publicFfn()),
+                new SlotRule(pub.manifest().owner(), ExpertStatus.ACTIVE, Policy.everyone()));
+        this.loop = new Thread(this::run, "scheduler");
+        loop.start();
+    }
+
+    /** The experts by slot and the rule of each, replaced as a whole so readers never see half an update. */
+    private record Directory(List<Expert> experts, List<SlotRule> rules) {
+        Directory with(int slot, Expert expert, SlotRule rule) {
+            if (slot > experts.size()) {
+                throw new IllegalStateException("expert slots are filled in order; slot " + experts.size() + " is next, not " + slot);
+            }
+            List<Expert> e = new ArrayList<>(experts);
+            List<SlotRule> r = new ArrayList<>(rules);
+            if (slot == experts.size()) {
+                e.add(expert);
+                r.add(rule);
+            } else {
+                e.set(slot, expert);
+                r.set(slot, rule);
+            }
+            return new Directory(List.copyOf(e), List.copyOf(r));
+        }
+    }
+
+    /** Installs (or replaces) the expert in {@code slot} between two steps; slots are added in order. */
+    public void setSlot(int slot, Expert expert, SlotRule rule) {
+        stepLock.lock();
+        try {
+            synchronized (this) {
+                directory = directory.with(slot, expert, rule);
+            }
+            Engine engine = new Engine(trunk.trunkPackage(), trunk.runtime(), directory.experts(), expertsPerToken(), fanout);
+            generator = new Generator(engine, trunk.tokenizer());
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /**
+     * Changes an expert's status or policy. Returns after the step in flight (if any) has finished: from then on
+     * every step applies the new rule.
+     */
+    public void updateRule(int slot, SlotRule rule) {
+        synchronized (this) {
+            Directory d = directory;
+            directory = d.with(slot, d.experts().get(slot), rule);
+        }
+        stepLock.lock();
+        stepLock.unlock();
+    }
+
+    /** The next free slot. */
+    public int slotCount() {
+        return directory.experts().size();
+    }
+
+    private int expertsPerToken() {
+        return settings.expertsPerToken() > 0 ? settings.expertsPerToken() : trunk.trunkPackage().config().numExpertsPerTok();
+    }
+
+    /**
+     * Validates the request's expert choice against the rules now and queues it.
+     *
+     * @throws RequestRejectedException 404 for an unknown expert, 403 for one the caller may not use, 400 when no
+     *                                  expert is left or the request cannot fit the cache budget, 429 when full
+     */
+    public void submit(GenerationJob job) {
+        Set<String> allowed = allowedIds(job, Instant.now());
+        long need = bytesFor(job);
+        if (need > settings.kvCacheBudgetBytes()) {
+            throw new RequestRejectedException(400, "max_tokens", "prompt plus max_tokens needs " + need
+                    + " bytes of KV cache, more than this router's budget of " + settings.kvCacheBudgetBytes());
+        }
+        if (allowed.isEmpty()) {
+            throw new RequestRejectedException(400, "experts", "no expert is left to serve this request");
+        }
+        if (!queue.offer(job)) {
+            throw new RequestRejectedException(429, null, "the router is at capacity (" + settings.maxQueue() + " requests queued); retry later");
+        }
+        synchronized (queue) {
+            queue.notifyAll();
+        }
+    }
+
+    /** Logits of every prompt position, for diagnostics and equivalence checks. */
+    public record Logits(List<String> allowed, float[] positions, int vocab) {
+    }
+
+    /**
+     * Runs one prefill of {@code job}'s prompt with its expert choice between two steps and returns the logits of
+     * every position (the job is not queued and generates nothing).
+     */
+    public Logits logits(GenerationJob job) {
+        Set<String> allowed = allowedIds(job, Instant.now());
+        if (allowed.isEmpty()) {
+            throw new RequestRejectedException(400, "experts", "no expert is left to serve this request");
+        }
+        stepLock.lock();
+        try {
+            Engine engine = generator.engine();
+            var sequence = engine.newSequence(allowed, job.prompt().length);
+            float[] all = engine.forward(List.of(sequence), List.of(job.prompt()), true)[0];
+            return new Logits(List.copyOf(allowed), all, engine.config().vocabSize());
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    private long bytesFor(GenerationJob job) {
+        return bytesPerPosition * (job.prompt().length + (long) job.params().maxTokens());
+    }
+
+    /** ALLOWED for a job: its include list (or every expert) minus its exclude list, filtered by the rules. */
+    private Set<String> allowedIds(GenerationJob job, Instant now) {
+        Directory d = directory;
+        List<Expert> current = d.experts();
+        Map<String, Integer> byId = new HashMap<>();
+        for (int s = 0; s < current.size(); s++) {
+            byId.put(current.get(s).id(), s);
+        }
+        for (Set<String> named : List.of(job.include() == null ? Set.<String>of() : job.include(), job.exclude())) {
+            for (String id : named) {
+                if (!byId.containsKey(id)) {
+                    throw new RequestRejectedException(404, "experts", "unknown expert '" + id + "'");
+                }
+            }
+        }
+        Set<String> allowed = new LinkedHashSet<>();
+        if (job.include() != null) {
+            for (String id : job.include()) {
+                if (!d.rules().get(byId.get(id)).allows(job.organisation(), now)) {
+                    throw new RequestRejectedException(403, "experts", "expert '" + id + "' is not available to organisation '"
+                            + job.organisation() + "'");
+                }
+                allowed.add(id);
+            }
+        } else {
+            for (int s = 0; s < current.size(); s++) {
+                if (d.rules().get(s).allows(job.organisation(), now)) {
+                    allowed.add(current.get(s).id());
+                }
+            }
+        }
+        allowed.removeAll(job.exclude());
+        return allowed;
+    }
+
+    private void run() {
+        while (!stopping) {
+            try {
+                awaitWork();
+                stepLock.lock();
+                try {
+                    step();
+                } finally {
+                    stepLock.unlock();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("engine step failed; failing the requests of this batch", e);
+                failAll(e);
+            }
+        }
+    }
+
+    private void awaitWork() throws InterruptedException {
+        synchronized (queue) {
+            while (!stopping && running.isEmpty() && queue.isEmpty()) {
+                queue.wait(1000);
+            }
+        }
+    }
+
+    private void step() {
+        Instant now = Instant.now();
+        enforceRules(now);
+        admit(now);
+        if (running.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        generator.step(running.stream().map(r -> r.completion).toList());
+        long elapsed = System.nanoTime() - start;
+        for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
+            Running r = it.next();
+            Completion c = r.completion;
+            int[] tokens = c.tokens();
+            if (tokens.length > r.reported) {
+                if (r.reported == 0) {
+                    timeToFirstToken.record(System.nanoTime() - r.job.submittedNanos(), TimeUnit.NANOSECONDS);
+                } else {
+                    interTokenLatency.record(elapsed, TimeUnit.NANOSECONDS);
+                }
+                r.job.onToken().accept(new GenerationJob.TokenEvent(tokens[tokens.length - 1], c.delta()));
+                r.reported = tokens.length;
+            }
+            if (c.finished()) {
+                it.remove();
+                reservedBytes -= r.reservedBytes;
+                r.job.result().complete(c.result());
+            }
+        }
+        runningCount.set(running.size());
+    }
+
+    /** Takes away, before the step, every expert a running sequence may no longer use. */
+    private void enforceRules(Instant now) {
+        Directory d = directory;
+        for (Running r : running) {
+            int[] allowed = r.completion.sequence().allowed();
+            List<Integer> revoked = new ArrayList<>();
+            for (int s : allowed) {
+                if (!d.rules().get(s).allows(r.job.organisation(), now)) {
+                    revoked.add(s);
+                }
+            }
+            if (revoked.isEmpty()) {
+                continue;
+            }
+            if (settings.revocationMode() == RouterSettings.RevocationMode.STRICT && revoked.size() < allowed.length) {
+                List<String> keep = new ArrayList<>();
+                for (int s : allowed) {
+                    if (!revoked.contains(s)) {
+                        keep.add(d.experts().get(s).id());
+                    }
+                }
+                int length = r.completion.sequence().length();
+                r.completion.restart(generator.engine().newSequence(keep, length));
+            } else {
+                revoked.forEach(s -> r.completion.sequence().disallow(s));
+            }
+        }
+    }
+
+    private void admit(Instant now) {
+        while (running.size() < settings.maxBatch()) {
+            GenerationJob job = queue.peek();
+            if (job == null) {
+                return;
+            }
+            long need = bytesFor(job);
+            if (reservedBytes + need > settings.kvCacheBudgetBytes() && !running.isEmpty()) {
+                return;
+            }
+            queue.poll();
+            try {
+                Set<String> allowed = allowedIds(job, now);
+                if (allowed.isEmpty()) {
+                    throw new RequestRejectedException(400, "experts", "no expert is left to serve this request");
+                }
+                Completion c = generator.start(new GenerationRequest(job.prompt(), job.params(), allowed));
+                running.add(new Running(job, c, need));
+                reservedBytes += need;
+            } catch (RuntimeException e) {
+                job.result().completeExceptionally(e);
+            }
+        }
+    }
+
+    private void failAll(RuntimeException e) {
+        stepLock.lock();
+        try {
+            for (Running r : running) {
+                r.job.result().completeExceptionally(e);
+            }
+            running.clear();
+            reservedBytes = 0;
+            runningCount.set(0);
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        stopping = true;
+        synchronized (queue) {
+            queue.notifyAll();
+        }
+        loop.join(10_000);
+        fanout.shutdownNow();
+        for (Expert e : directory.experts()) {
+            if (!e.id().equals(ExpertPackage.PUBLIC_ID)) {
+                e.ffn().close();
+            }
+        }
+    }
+
+    private static final class Running {
+        final GenerationJob job;
+        final Completion completion;
+        final long reservedBytes;
+        int reported;
+
+        Running(GenerationJob job, Completion completion, long reservedBytes) {
+            this.job = job;
+            this.completion = completion;
+            this.reservedBytes = reservedBytes;
+        }
+    }
+}

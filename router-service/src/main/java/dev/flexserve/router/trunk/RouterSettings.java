@@ -1,0 +1,45 @@
+package dev.flexserve.router.trunk;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Every router-service setting (prefix {@code flexserve.router}); see the module README. */
+@ConfigMapping(prefix = "flexserve.router")
+public interface RouterSettings {
+    /** Directory with the trunk package and the public expert package. */
+    Path models();
+
+    @WithDefault("0")
+    int expertsPerToken();
+
+    @WithDefault("1")
+    int intraOpThreads();
+
+    @WithDefault("32")
+    int maxBatch();
+
+    @WithDefault("256")
+    int maxQueue();
+
+    @WithDefault("1073741824")
+    long kvCacheBudgetBytes();
+
+    @WithDefault("continue")
+    RevocationMode revocationMode();
+
+    @WithDefault("5s")
+    Duration expertTimeout();
+
+    @WithDefault("16")
+    int fanoutThreads();
+
+    enum RevocationMode {
+        /** In-flight sequences continue without the expert. */
+        CONTINUE,
+        /** In-flight sequences are re-prefilled without the expert: their caches hold no trace of it. */
+        STRICT
+    }
+}
