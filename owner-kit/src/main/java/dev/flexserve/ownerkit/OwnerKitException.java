@@ -1,7 +1,10 @@
 package dev.flexserve.ownerkit;
 
-/** A failure the user can act on, reported as one line (bad input, wrong trunk, missing tool). */
-public class OwnerKitException extends RuntimeException {
+/**
+ * A failure the user can act on, reported as one line (bad input, wrong trunk, missing tool). An
+ * {@link IllegalArgumentException}, so the flexserve CLI reports its message as it is.
+ */
+public class OwnerKitException extends IllegalArgumentException {
     public OwnerKitException(String message) {
         super(message);
     }
