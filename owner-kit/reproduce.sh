@@ -18,7 +18,8 @@ step corpora
 step train-public
 [ -d "$work/public-set" ] || "${owner[@]}" train-public --docs "$c/public/train.jsonl" --out "$work/public-set" --seed 1 --steps 600
 
-# Four owners: domain embedding, anchor training (150 steps, 25% public text, seed 1), signed package.
+# Four owners: domain embedding, anchor training (150 steps, 25% public text, router rows and bias at 10x the
+# learning rate, seed 1), signed package.
 mkdir -p "$work/flexolmo" "$work/keys"
 [ -d "$work/flexolmo/trunk" ] || cp -r "$work/public-set/trunk" "$work/flexolmo/trunk"
 [ -d "$work/flexolmo/public" ] || cp -r "$work/public-set/public" "$work/flexolmo/public"
@@ -41,13 +42,18 @@ step dense
     --mix 0.625,0.09375,0.09375,0.09375,0.09375 --steps 1200 --seed 1 --out "$work/dense" \
     --description "dense baseline: all data, same training tokens as public model + experts"
 
-# Router-only tuning on public text (platform side), 100 steps.
+# Router-only tuning (platform side, routers only, learning rate 0.04), 100 steps on public text only; and FlexOlmo's RT proper, 200 steps on public
+# text plus a proxy sample of each owner's data (the first 20 documents of each validation split), equal parts.
 step tune-router
+[ -d "$work/flexolmo-rt-public" ] || "${owner[@]}" tune-router --models "$work/flexolmo" --public-docs "$c/public/train.jsonl" \
+    --steps 100 --lr 0.04 --seed 1 --out "$work/flexolmo-rt-public"
 [ -d "$work/flexolmo-rt" ] || "${owner[@]}" tune-router --models "$work/flexolmo" --public-docs "$c/public/train.jsonl" \
-    --steps 100 --seed 1 --out "$work/flexolmo-rt"
+    --proxy-docs "$c/code/valid.jsonl" --proxy-docs "$c/legal/valid.jsonl" --proxy-docs "$c/math/valid.jsonl" \
+    --proxy-docs "$c/scripture/valid.jsonl" --proxy-max-docs 20 --steps 200 --lr 0.04 --seed 1 --out "$work/flexolmo-rt"
 
 step quality
-"${owner[@]}" quality --models "$work/flexolmo" --dense "$work/dense" --tuned "$work/flexolmo-rt" \
+"${owner[@]}" quality --models "$work/flexolmo" --dense "$work/dense" \
+    --tuned "public text=$work/flexolmo-rt-public" --tuned "public text + proxy samples=$work/flexolmo-rt" \
     --text public="$c/public/test.jsonl" --text code="$c/code/test.jsonl" --text legal="$c/legal/test.jsonl" \
-    --text math="$c/math/test.jsonl" --text scripture="$c/scripture/test.jsonl" --json "$work/quality.json" | tee "$work/quality.md"
+    --text math="$c/math/test.jsonl" --text scripture="$c/scripture/test.jsonl" --max-bytes 16384 --json "$work/quality.json" | tee "$work/quality.md"
 step done

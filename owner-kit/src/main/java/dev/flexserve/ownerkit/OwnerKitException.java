@@ -2,9 +2,9 @@ package dev.flexserve.ownerkit;
 
 /**
  * A failure the user can act on, reported as one line (bad input, wrong trunk, missing tool). An
- * {@link IllegalArgumentException}, so the flexserve CLI reports its message as it is.
+ * {@link IllegalStateException}, so the flexserve CLI reports its message as it is.
  */
-public class OwnerKitException extends IllegalArgumentException {
+public class OwnerKitException extends IllegalStateException {
     public OwnerKitException(String message) {
         super(message);
     }

@@ -15,7 +15,8 @@ public final class OwnerMain {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new OwnerCommand());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
+            // The top command line's stream: the one a caller set with setErr.
+            PrintWriter err = cl.getErr();
             err.println("owner: " + message(ex));
             if (System.getenv("OWNER_DEBUG") != null) {
                 ex.printStackTrace(err);

@@ -64,7 +64,7 @@ class CommandSmokeTest {
         assertThat(rt.exit()).as(rt.err()).isZero();
         assertThat(ModelSet.load(root.resolve("set-rt")).experts()).hasSize(2);
 
-        Owner.Result q = Owner.run("quality", "--models", set.toString(), "--tuned", root.resolve("set-rt").toString(),
+        Owner.Result q = Owner.run("quality", "--models", set.toString(), "--tuned", "public text=" + root.resolve("set-rt"),
                 "--dense", publicSet.toString(), "--text", "public=" + Owner.fixture("public.txt"),
                 "--text", "legal=" + Owner.fixture("legal.jsonl"), "--max-bytes", "256");
         assertThat(q.exit()).as(q.err()).isZero();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bad input is refused with one line that names the problem, before any training starts. */
 class DocumentsRefusalTest {
@@ -24,8 +25,9 @@ class DocumentsRefusalTest {
             Owner.Result r = Owner.run(TinyModels.tinyArgs("train-expert", "--public", publicSet.toString(), "--docs", c[0].toString(),
                     "--steps", "1", "--out", dir.resolve("out").toString()));
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.err()).startsWith("owner: ").contains((String) c[1]);
-            assertThat(r.err().strip().lines()).hasSize(1);
+            assertThatThrownBy(() -> dev.flexserve.ownerkit.corpus.Documents.read((Path) c[0]))
+                    .isInstanceOf(OwnerKitException.class).hasMessageContaining((String) c[1])
+                    .satisfies(e -> assertThat(e.getMessage().lines()).hasSize(1));
         }
     }
 }

@@ -32,7 +32,11 @@ public final class Owner {
             System.err.flush();
             System.setErr(saved);
         }
-        return new Result(code, out.toString(), err.toString(), progress.toString(java.nio.charset.StandardCharsets.UTF_8));
+        String progressText = progress.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // The one-line error is written to the command line's error stream, which may be System.err itself.
+        String errors = err + progressText.lines().filter(l -> l.startsWith("owner: "))
+                .map(l -> l + "\n").reduce("", String::concat);
+        return new Result(code, out.toString(), errors, progressText);
     }
 
     private static final class TeeStream extends java.io.OutputStream {

@@ -39,15 +39,15 @@ public final class Quality {
 
     private final ModelSet models;
     private final ModelSet dense;
-    private final ModelSet tuned;
+    private final Map<String, ModelSet> tuned;
     private final Map<String, TextChunks> texts;
     private final PrintStream log;
 
     /** {@code texts}: domain name to held-out chunks; the domain "public" is general text. */
-    public Quality(ModelSet models, ModelSet dense, ModelSet tuned, Map<String, TextChunks> texts, PrintStream log) {
+    public Quality(ModelSet models, ModelSet dense, Map<String, ModelSet> tuned, Map<String, TextChunks> texts, PrintStream log) {
         this.models = models;
         this.dense = dense;
-        this.tuned = tuned;
+        this.tuned = tuned == null ? Map.of() : tuned;
         this.texts = texts;
         this.log = log;
     }
@@ -77,10 +77,14 @@ public final class Quality {
                 rows.add(row("dense, all data, same tokens", d, List.of(ExpertPackage.PUBLIC_ID), null));
             }
         }
-        if (tuned != null) {
-            List<String> tunedIds = tuned.experts().stream().map(ExpertPackage::id).toList();
-            try (Engine t = Engine.inProcess(tuned, 2, 1)) {
-                rows.add(row("FlexOlmo + RT (router tuned on public text), top-2", t, tunedIds, null));
+        for (Map.Entry<String, ModelSet> t : tuned.entrySet()) {
+            List<String> tunedIds = t.getValue().experts().stream().map(ExpertPackage::id).toList();
+            try (Engine engine = Engine.inProcess(t.getValue(), 2, 1)) {
+                rows.add(row("FlexOlmo + RT (" + t.getKey() + "), all experts, top-2", engine, tunedIds, null));
+                for (String x : tunedIds.subList(1, tunedIds.size())) {
+                    rows.add(row("FlexOlmo + RT (" + t.getKey() + ") top-2, opt-out " + x, engine,
+                            tunedIds.stream().filter(i -> !i.equals(x)).toList(), null));
+                }
             }
         }
         return rows;

@@ -31,8 +31,8 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--dense", description = "The dense baseline model set.")
     Path dense;
 
-    @Option(names = "--tuned", description = "The router-tuned (RT) model set.")
-    Path tuned;
+    @Option(names = "--tuned", description = "Router-tuned (RT) model sets: <label>=<dir> (repeat).")
+    Map<String, Path> tuned;
 
     @Option(names = "--text", required = true, description = "Held-out text per domain: <domain>=<file or dir> (repeat; 'public' is general text).")
     Map<String, Path> text;
@@ -63,7 +63,7 @@ public final class QualityCommand implements Callable<Integer> {
                 chunks.put(e.getKey(), TextChunks.of(Documents.read(e.getValue()), chunk, maxBytes));
             }
         }
-        List<Quality.Row> rows = new Quality(set, dense == null ? null : ModelSet.load(dense), tuned == null ? null : ModelSet.load(tuned),
+        List<Quality.Row> rows = new Quality(set, dense == null ? null : ModelSet.load(dense), loadTuned(),
                 chunks, System.err).run();
         List<String> domains = new ArrayList<>(chunks.keySet());
         List<String> closed = domains.subList(1, domains.size());
@@ -79,5 +79,13 @@ public final class QualityCommand implements Callable<Integer> {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), n);
         }
         return 0;
+    }
+
+    private Map<String, ModelSet> loadTuned() {
+        Map<String, ModelSet> sets = new LinkedHashMap<>();
+        if (tuned != null) {
+            tuned.forEach((label, dir) -> sets.put(label, ModelSet.load(dir)));
+        }
+        return sets;
     }
 }

@@ -47,6 +47,10 @@ public final class TrainExpertCommand implements Callable<Integer> {
     @Option(names = "--public-docs", description = "Public text for --public-mix.")
     Path publicDocs;
 
+    @Option(names = "--router-lr-scale", defaultValue = "10", description = {"Learning rate of the router row and bias relative to --lr",
+            "(default: ${DEFAULT-VALUE}: with the base rate the rows barely move in a short run, and the merged router cannot tell domains apart)."})
+    double routerLrScale;
+
     @Option(names = "--embed-sample", defaultValue = "1000", description = "Documents sampled for the domain embedding (default: ${DEFAULT-VALUE}).")
     int embedSample;
 
@@ -100,8 +104,9 @@ public final class TrainExpertCommand implements Callable<Integer> {
                 column1[i * 2 + 1] = 1f;
             }
             for (String r : model.routerNames()) {
-                trainer.maskGradient(r, column1);
+                trainer.maskGradient(r, column1).learningRateScale(r, routerLrScale);
             }
+            trainer.learningRateScale(TorchFlexOlmo.ROUTER_BIAS, routerLrScale);
             System.err.printf("train-expert: %d documents, public mix %.2f, %d steps of %d x %d tokens, trunk %s%n",
                     ownerDocs.size(), publicMix, training.steps, training.batch, training.length, trunkHash.substring(0, 12));
             long start = System.nanoTime();
@@ -111,6 +116,7 @@ public final class TrainExpertCommand implements Callable<Integer> {
             ObjectNode meta = new ObjectMapper().createObjectNode();
             meta.set("options", training.options(Z_LOSS, 0.01).toJson());
             meta.put("public_mix", publicMix);
+            meta.put("router_lr_scale", routerLrScale);
             meta.put("documents", ownerDocs.size());
             meta.set("domain_embedding", new ObjectMapper().valueToTree(embedding));
             TrainedExpert.write(out, model, trunkHash, meta);

@@ -56,6 +56,7 @@ public final class Trainer {
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private final String label;
     private final Map<String, NDArray> gradientMasks = new LinkedHashMap<>();
+    private final Map<String, Double> learningRateScales = new LinkedHashMap<>();
     /** Test hook: force a GC between forward and backward (the DJL scalar pitfall's trigger). */
     private boolean gcBetweenForwardAndBackward;
     private double lastLoss = Double.NaN;
@@ -85,6 +86,13 @@ public final class Trainer {
     public Trainer maskGradient(String name, float[] mask) {
         NDArray p = model.param(name);
         gradientMasks.put(name, model.manager().create(mask, p.getShape()));
+        return this;
+    }
+
+    /** Multiplies the learning rate of {@code name} by {@code scale} (routers learn faster than FFNs here). */
+    public Trainer learningRateScale(String name, double scale) {
+        model.param(name);
+        learningRateScales.put(name, scale);
         return this;
     }
 
@@ -254,7 +262,8 @@ public final class Trainer {
             mm.muli(b1).addi(g.mul(b1c));
             vv.muli(b2).addi(g.mul(g).mul(b2c));
             NDArray denom = g.zerosLike().add(vv).div(bias2).sqrt().add(eps);
-            NDArray delta = g.zerosLike().add(mm).div(bias1).div(denom).mul(lrA);
+            Double scaleLr = learningRateScales.get(name);
+            NDArray delta = g.zerosLike().add(mm).div(bias1).div(denom).mul(scaleLr == null ? lrA : s.create((float) (lr * scaleLr)));
             // Decoupled weight decay on matrices only (norm weights, routers and biases are not decayed).
             if (o.weightDecay() > 0 && p.getShape().dimension() == 2 && !name.endsWith("mlp.gate.weight")) {
                 p.muli(decay);

@@ -33,6 +33,13 @@ public final class TuneRouterCommand implements Callable<Integer> {
     @Option(names = "--public-docs", required = true, description = "Public text to tune on.")
     Path publicDocs;
 
+    @Option(names = "--proxy-docs", description = {"A small proxy sample of an owner's data (repeat per owner), mixed in with the public",
+            "text in equal parts: FlexOlmo's RT proper, for owners who agree to share such a sample."})
+    List<Path> proxyDocs;
+
+    @Option(names = "--proxy-max-docs", defaultValue = "20", description = "Documents taken from each --proxy-docs (default: ${DEFAULT-VALUE}).")
+    int proxyMaxDocs;
+
     @Option(names = "--out", required = true, description = "The model set to write (must not exist).")
     Path out;
 
@@ -51,6 +58,12 @@ public final class TuneRouterCommand implements Callable<Integer> {
         PackageWeights weights = new PackageWeights(set.trunk(), set.experts());
         FlexOlmoConfig config = weights.config();
         TrainingData data = new TrainingData().add(publicDocs.toString(), Documents.read(publicDocs), 1.0);
+        if (proxyDocs != null) {
+            for (Path p : proxyDocs) {
+                List<String> docs = Documents.read(p);
+                data.add(p.toString(), docs.subList(0, Math.min(proxyMaxDocs, docs.size())), 1.0);
+            }
+        }
         int e = config.numExperts();
         int d = config.hiddenSize();
         try (NDManager root = Torch.start(training.threads());
@@ -68,8 +81,9 @@ public final class TuneRouterCommand implements Callable<Integer> {
             for (String r : model.routerNames()) {
                 trainer.maskGradient(r, owners);
             }
-            System.err.printf("tune-router: %d experts, top-%d, %d steps of %d x %d tokens of public text%n",
-                    e, config.numExpertsPerTok(), training.steps, training.batch, training.length);
+            System.err.printf("tune-router: %d experts, top-%d, %d steps of %d x %d tokens of public text%s%n",
+                    e, config.numExpertsPerTok(), training.steps, training.batch, training.length,
+                    proxyDocs == null ? "" : " and " + proxyDocs.size() + " proxy samples of at most " + proxyMaxDocs + " documents");
             long start = System.nanoTime();
             trainer.run();
             System.err.printf("tune-router: tuning took %.0f s%n", (System.nanoTime() - start) / 1e9);
@@ -105,7 +119,8 @@ public final class TuneRouterCommand implements Callable<Integer> {
                 }
                 writer.writeExpert(stage.resolve(p.id()), p.id(), w, x, b, set.trunk().hash(),
                         new PackageWriter.Metadata(p.manifest().baseModel(), p.manifest().owner(), p.manifest().licence(),
-                                "router row tuned by the platform on public text (RT); FFN of package " + p.hash()));
+                                "router row tuned by the platform (RT"
+                                        + (proxyDocs == null ? ", public text" : ", public text and owners' proxy samples") + "); FFN of package " + p.hash()));
             }
             Files.move(stage, out);
         } catch (Exception ex) {
