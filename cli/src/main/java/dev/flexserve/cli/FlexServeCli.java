@@ -33,7 +33,7 @@ import java.util.logging.Logger;
                 ModelCommand.class,
                 GenerateCommand.class,
                 UpCommand.class,
-                // Later: OwnerCommand ("flexserve owner", the data owner's kit) is registered here.
+                dev.flexserve.ownerkit.OwnerCommand.class,
         })
 public final class FlexServeCli implements Callable<Integer> {
 

@@ -1,0 +1,91 @@
+package dev.flexserve.ownerkit.evaluation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.ownerkit.OwnerKitException;
+import dev.flexserve.ownerkit.corpus.Documents;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "quality", mixinStandardHelpOptions = true,
+        description = {"The quality table (docs/quality.md): held-out bits per byte per domain for the public model, each 2-expert",
+                "model, FlexOlmo (top-2, all), every opt-out, the BTM ensemble, the dense baseline and the RT model set."})
+public final class QualityCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--models", required = true, description = "The FlexOlmo model set (trunk, public, experts).")
+    Path models;
+
+    @Option(names = "--dense", description = "The dense baseline model set.")
+    Path dense;
+
+    @Option(names = "--tuned", description = "Router-tuned (RT) model sets: <label>=<dir> (repeat).")
+    Map<String, Path> tuned;
+
+    @Option(names = "--text", required = true, description = "Held-out text per domain: <domain>=<file or dir> (repeat; 'public' is general text).")
+    Map<String, Path> text;
+
+    @Option(names = "--max-bytes", defaultValue = "32768", description = "Bytes scored per domain (default: ${DEFAULT-VALUE}).")
+    long maxBytes;
+
+    @Option(names = "--chunk", defaultValue = "0", description = "Bytes per scored piece (default: 128, or the context if smaller).")
+    int chunk;
+
+    @Option(names = "--json", description = "Also write the table as JSON to this file.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        if (!text.containsKey("public")) {
+            throw new OwnerKitException("--text needs public=<general text>");
+        }
+        ModelSet set = ModelSet.load(models);
+        if (chunk == 0) {
+            chunk = Math.min(128, set.trunk().config().maxPositionEmbeddings());
+        }
+        Map<String, TextChunks> chunks = new LinkedHashMap<>();
+        chunks.put("public", TextChunks.of(Documents.read(text.get("public")), chunk, maxBytes));
+        for (Map.Entry<String, Path> e : text.entrySet()) {
+            if (!e.getKey().equals("public")) {
+                chunks.put(e.getKey(), TextChunks.of(Documents.read(e.getValue()), chunk, maxBytes));
+            }
+        }
+        List<Quality.Row> rows = new Quality(set, dense == null ? null : ModelSet.load(dense), loadTuned(),
+                chunks, System.err).run();
+        List<String> domains = new ArrayList<>(chunks.keySet());
+        List<String> closed = domains.subList(1, domains.size());
+        spec.commandLine().getOut().print(Quality.markdown(rows, domains, closed));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        spec.commandLine().getOut().printf("%nbytes scored per domain: %s; run time %.0f s%n",
+                chunks.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().bytes()).toList(), seconds);
+        if (json != null) {
+            ObjectNode n = Quality.json(rows);
+            n.put("seconds", seconds);
+            n.put("max_bytes", maxBytes);
+            n.put("chunk", chunk);
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), n);
+        }
+        return 0;
+    }
+
+    private Map<String, ModelSet> loadTuned() {
+        Map<String, ModelSet> sets = new LinkedHashMap<>();
+        if (tuned != null) {
+            tuned.forEach((label, dir) -> sets.put(label, ModelSet.load(dir)));
+        }
+        return sets;
+    }
+}
