@@ -1,5 +1,6 @@
 package dev.flexserve.cli.generate;
 
+import dev.flexserve.cli.DefaultModels;
 import dev.flexserve.cli.EngineOptions;
 import dev.flexserve.cli.ExpertSelection;
 import dev.flexserve.cli.Json;
@@ -40,7 +41,8 @@ public final class GenerateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--models", paramLabel = "DIR",
-            description = "Directory with one trunk and its expert packages (see 'flexserve model demo').")
+            description = "Directory with one trunk and its expert packages. Default (without --url): the trained demo models, "
+                    + DefaultModels.PATH + ".")
     Path models;
 
     @Option(names = "--url", paramLabel = "URL",
@@ -102,11 +104,14 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "the prompt is empty");
         }
         experts.checkArguments();
-        if ((models == null) == (url == null)) {
-            throw new ParameterException(spec.commandLine(), "give exactly one of --models (run here) and --url (a running platform)");
+        if (models != null && url != null) {
+            throw new ParameterException(spec.commandLine(), "give one of --models (run here) and --url (a running platform), not both");
         }
         if (url != null) {
             return remote(params);
+        }
+        if (models == null) {
+            models = DefaultModels.path();
         }
         engineOptions.checkArguments();
         ModelSet set = ModelSet.load(models);

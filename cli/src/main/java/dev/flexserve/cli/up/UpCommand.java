@@ -1,5 +1,6 @@
 package dev.flexserve.cli.up;
 
+import dev.flexserve.cli.DefaultModels;
 import dev.flexserve.model.demo.DemoModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
                 + "healthy, register the experts, print the endpoints, and stop everything on Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
 
-    @Option(names = "--models", defaultValue = "models", description = "Model set directory (trunk, public, experts). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--models", description = "Model set directory (trunk, public, experts). Default: the trained demo models, "
+            + DefaultModels.PATH + " in the repository.")
     Path models;
 
     @Option(names = "--demo", description = "Serve the deterministic random-weight demo models (written once into the state directory).")
@@ -40,6 +42,8 @@ public final class UpCommand implements Callable<Integer> {
             if (!Files.exists(models)) {
                 DemoModels.write(models);
             }
+        } else if (models == null) {
+            models = DefaultModels.path();
         } else if (!Files.isDirectory(models)) {
             throw new IllegalArgumentException("no models at " + models + "; pass --models DIR, or --demo for the random-weight demo models");
         }

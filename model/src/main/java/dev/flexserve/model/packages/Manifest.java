@@ -1,5 +1,6 @@
 package dev.flexserve.model.packages;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -56,6 +57,7 @@ public record Manifest(
                 config, tokenizer, new TreeMap<>(newFiles));
     }
 
+    @JsonIgnore
     public boolean isTrunk() {
         return TRUNK.equals(kind);
     }
