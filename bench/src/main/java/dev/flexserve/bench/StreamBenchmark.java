@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * driven over HTTP/SSE. Prints a Markdown table with the ratio b/a, and where the router's CPU time went (from a
  * JFR recording) when {@code --profile} is given.
  *
- * <pre>java -jar bench/target/flexserve-bench.jar [--home .] [--models DIR] [--tokens 64] [--prompt 32] [--profile]</pre>
+ * <pre>java -jar bench/target/flexserve-bench.jar [--home .] [--models DIR] [--tokens 64] [--prompt 32] [--micro-batches 2] [--profile]</pre>
  */
 public final class StreamBenchmark {
     private static final int[] STREAMS = {1, 8, 32};
@@ -48,7 +48,8 @@ public final class StreamBenchmark {
             }
         }
 
-        List<String> routerJvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
+        List<String> routerJvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC",
+                "-Dflexserve.router.micro-batches=" + arg(args, "--micro-batches", "2")));
         Path recording = work.resolve("router.jfr");
         if (profile) {
             routerJvm.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
@@ -69,8 +70,9 @@ public final class StreamBenchmark {
             breakdown = TimeBreakdown.describe(last, distributed.get(distributed.size() - 1).seconds());
         }
 
-        System.out.printf(Locale.ROOT, "%n## Stream benchmark, %s, %d cores, demo models (%d experts), %d prompt + %d generated tokens%n%n",
-                LocalDate.now(), Runtime.getRuntime().availableProcessors(), set.experts().size(), promptLength, tokens);
+        System.out.printf(Locale.ROOT, "%n## Stream benchmark, %s, %d cores, demo models (%d experts), %d prompt + %d generated tokens, router micro-batches %s%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), set.experts().size(), promptLength, tokens,
+                arg(args, "--micro-batches", "2"));
         System.out.println("| streams | in-process tok/s | p50 ITL ms | p99 ITL ms | platform tok/s | p50 ITL ms | p99 ITL ms | b/a |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int i = 0; i < STREAMS.length; i++) {

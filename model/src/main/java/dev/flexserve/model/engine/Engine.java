@@ -19,8 +19,10 @@ import java.util.concurrent.Executor;
  * new position per sequence) are the same call. An expert that fails a call is dropped from the allowed set of
  * the sequences it served, and their rows are routed again without it ({@link LayerMixture}).
  *
- * <p>The engine is not thread-safe: one scheduler thread drives it; experts are reached only through
- * {@link ExpertFfn}, so they may live in this process or behind the network.
+ * <p>{@link #forward} may run on several threads at once for disjoint sets of sequences (the trunk's ONNX Runtime
+ * sessions and the experts are safe to share; everything else a call touches is its own), which lets a scheduler
+ * overlap one micro-batch's expert round trips with another's work. A sequence belongs to one thread at a time.
+ * Experts are reached only through {@link ExpertFfn}, so they may live in this process or behind the network.
  */
 public final class Engine implements AutoCloseable {
     private final FlexOlmoConfig config;

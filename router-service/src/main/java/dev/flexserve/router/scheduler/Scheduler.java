@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,7 @@ public class Scheduler {
     private final RouterSettings settings;
     private final MeterRegistry metrics;
     private final ExecutorService fanout;
+    private final ExecutorService microBatchThreads;
     private final ReentrantLock stepLock = new ReentrantLock();
     private final BlockingQueue<GenerationJob> queue;
     private final List<Running> running = new ArrayList<>();
@@ -75,6 +78,11 @@ public class Scheduler {
         this.queue = new ArrayBlockingQueue<>(settings.maxQueue());
         this.fanout = Executors.newFixedThreadPool(settings.fanoutThreads(), r -> {
             Thread t = new Thread(r, "expert-fanout");
+            t.setDaemon(true);
+            return t;
+        });
+        this.microBatchThreads = Executors.newFixedThreadPool(Math.max(1, settings.microBatches()), r -> {
+            Thread t = new Thread(r, "micro-batch");
             t.setDaemon(true);
             return t;
         });
@@ -271,7 +279,7 @@ public class Scheduler {
             return;
         }
         long start = System.nanoTime();
-        generator.step(running.stream().map(r -> r.completion).toList());
+        advance(running.stream().map(r -> r.completion).toList());
         long elapsed = System.nanoTime() - start;
         stepTime.record(elapsed, TimeUnit.NANOSECONDS);
         for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
@@ -294,6 +302,34 @@ public class Scheduler {
             }
         }
         runningCount.set(running.size());
+    }
+
+    /**
+     * Advances every completion by one token. With micro-batches the running set is split and the parts run
+     * concurrently: while one part waits for its experts' answers at some layer, another computes attention and
+     * gating, so the network round trips overlap with work. The engine serves disjoint sequences from several threads.
+     */
+    private void advance(List<Completion> completions) {
+        int parts = Math.min(settings.microBatches(), completions.size());
+        if (parts <= 1) {
+            generator.step(completions);
+            return;
+        }
+        List<List<Completion>> split = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            split.add(new ArrayList<>());
+        }
+        for (int i = 0; i < completions.size(); i++) {
+            split.get(i % parts).add(completions.get(i));
+        }
+        Generator g = generator;
+        CompletableFuture<?>[] steps = split.stream()
+                .map(part -> CompletableFuture.runAsync(() -> g.step(part), microBatchThreads)).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(steps).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Takes away, before the step, every expert a running sequence may no longer use. */
@@ -372,6 +408,7 @@ public class Scheduler {
         }
         loop.join(10_000);
         fanout.shutdownNow();
+        microBatchThreads.shutdownNow();
         for (Expert e : directory.experts()) {
             if (!e.id().equals(ExpertPackage.PUBLIC_ID)) {
                 e.ffn().close();

@@ -21,6 +21,10 @@ public interface RouterSettings {
     @WithDefault("32")
     int maxBatch();
 
+    /** Parts the running batch is split into, stepped concurrently to overlap expert round trips; 1 turns it off. */
+    @WithDefault("2")
+    int microBatches();
+
     @WithDefault("256")
     int maxQueue();
 
