@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * DESIGN.md §4 "Revocation" at the expert-service: once SetActive(false) has returned, no Forward call that starts
@@ -58,6 +59,8 @@ class DeactivationRaceTest {
         ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch warm = new CountDownLatch(CALLERS);
+        CountDownLatch answeredAfterDeactivation = new CountDownLatch(CALLERS * 5);
+        AtomicLong deactivated = new AtomicLong(Long.MAX_VALUE);
         ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
         List<Future<?>> callers = new ArrayList<>();
         for (int t = 0; t < CALLERS; t++) {
@@ -76,6 +79,9 @@ class DeactivationRaceTest {
                         code = e.getStatus().getCode();
                     }
                     calls.add(new Call(start, System.nanoTime(), code));
+                    if (start > deactivated.get()) {
+                        answeredAfterDeactivation.countDown();
+                    }
                     if (++n == 20) {
                         warm.countDown();
                     }
@@ -87,7 +93,9 @@ class DeactivationRaceTest {
         long deactivationCalledAt = System.nanoTime();
         client.stub().setActive(SetActiveRequest.newBuilder().setActive(false).build());
         long deactivatedAt = System.nanoTime();
-        Thread.sleep(150);
+        deactivated.set(deactivatedAt);
+        // Keep calling until the callers have seen the deactivated expert answer a few times each.
+        assertThat(answeredAfterDeactivation.await(60, TimeUnit.SECONDS)).isTrue();
         stop.set(true);
         for (Future<?> f : callers) {
             f.get(60, TimeUnit.SECONDS);

@@ -191,6 +191,8 @@ class ExpertRuntimeTest {
                 AtomicInteger unexpected = new AtomicInteger();
                 AtomicLong deactivatedAt = new AtomicLong(Long.MAX_VALUE);
                 CountDownLatch started = new CountDownLatch(6);
+                CountDownLatch servedBefore = new CountDownLatch(6);
+                CountDownLatch triedAfter = new CountDownLatch(6);
                 List<Future<?>> callers = new ArrayList<>();
                 for (int t = 0; t < 6; t++) {
                     int layer = t % 4;
@@ -198,8 +200,12 @@ class ExpertRuntimeTest {
                         started.countDown();
                         while (!stop.get()) {
                             long start = System.nanoTime();
+                            if (start > deactivatedAt.get()) {
+                                triedAfter.countDown();
+                            }
                             try {
                                 runtime.forward(layer, new float[64], 1);
+                                servedBefore.countDown();
                                 if (start > deactivatedAt.get()) {
                                     okAfter.incrementAndGet();
                                 }
@@ -213,10 +219,10 @@ class ExpertRuntimeTest {
                     }));
                 }
                 started.await();
-                Thread.sleep(5);
+                assertThat(servedBefore.await(30, TimeUnit.SECONDS)).as("calls were served before deactivation").isTrue();
                 runtime.deactivate();
                 deactivatedAt.set(System.nanoTime());
-                Thread.sleep(5);
+                assertThat(triedAfter.await(30, TimeUnit.SECONDS)).as("calls were tried after deactivation").isTrue();
                 stop.set(true);
                 for (Future<?> f : callers) {
                     f.get(30, TimeUnit.SECONDS);
