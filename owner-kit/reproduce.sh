@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Reproduces the committed demo models (models/) and the quality table of docs/quality.md from scratch:
 # corpora, public model, four experts (domain embedding, anchor training, signed package), dense baseline, router
-# tuning, quality table. Usage: owner-kit/reproduce.sh <work-dir>   (OWNER: the owner command, default owner-kit/owner.sh)
+# tuning, quality table. Usage: owner-kit/reproduce.sh <work-dir>   (OWNER: the owner command, default ./flexserve owner)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:?usage: reproduce.sh <work-dir>}"
-owner=(${OWNER:-"$root/owner-kit/owner.sh"})
+owner=(${OWNER:-"$root/flexserve" owner})
 mkdir -p "$work"
 c="$work/corpora"
 start=$(date +%s)

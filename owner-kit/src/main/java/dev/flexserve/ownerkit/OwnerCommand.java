@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code flexserve owner ...}: the data owner's kit (and the platform-side router tuning and evaluation). The CLI
- * registers this class as one subcommand; {@link OwnerMain} runs it alone.
+ * registers this class as one subcommand; {@link OwnerMain} gives it a command line of its own for the tests.
  */
 @Command(name = "owner", mixinStandardHelpOptions = true,
         description = "Train and contribute an expert the FlexOlmo way: corpora, public model, domain embedding, anchor training, signed packages, evaluation.",

@@ -5,8 +5,9 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 
 /**
- * Runs {@code owner ...} on its own (before and besides the {@code flexserve} CLI): errors are one line
- * {@code owner: <message>} on stderr, exit code 1 ({@code 2} for usage errors).
+ * A command line for {@code owner ...} without the rest of the {@code flexserve} CLI (which registers
+ * {@link OwnerCommand} as a subcommand): errors are one line {@code owner: <message>} on its error stream, exit code
+ * 1 ({@code 2} for usage errors). The module's tests drive the commands through it.
  */
 public final class OwnerMain {
     private OwnerMain() {
@@ -33,9 +34,5 @@ public final class OwnerMain {
         }
         String m = ex.getMessage();
         return (ex.getClass().getSimpleName() + (m == null ? "" : ": " + m)).lines().findFirst().orElse("");
-    }
-
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
     }
 }
