@@ -2,7 +2,6 @@ package dev.flexserve.model.packages;
 
 import dev.flexserve.model.config.FlexOlmoConfig;
 import dev.flexserve.model.onnx.FlexOlmoGraphs;
-import dev.flexserve.model.onnx.GraphBuilder;
 import dev.flexserve.model.safetensors.DType;
 import dev.flexserve.model.safetensors.SafetensorsWriter;
 import dev.flexserve.model.weights.WeightSource;

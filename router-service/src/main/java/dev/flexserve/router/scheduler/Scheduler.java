@@ -4,7 +4,6 @@ import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.engine.Expert;
 import dev.flexserve.model.generation.Completion;
 import dev.flexserve.model.generation.GenerationRequest;
-import dev.flexserve.model.generation.GenerationResult;
 import dev.flexserve.model.generation.Generator;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.router.registry.ExpertStatus;
