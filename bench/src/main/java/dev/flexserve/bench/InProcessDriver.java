@@ -29,7 +29,7 @@ final class InProcessDriver {
             generator.step(completions);
             long now = System.nanoTime();
             for (int i = 0; i < completions.size(); i++) {
-                int n = completions.get(i).tokens().length;
+                int n = completions.get(i).tokenCount();
                 if (n > seen[i]) {
                     if (seen[i] > 0) {
                         gaps.add(now - last[i]);

@@ -61,6 +61,16 @@ public final class Completion {
         return sequence;
     }
 
+    /** How many tokens have been generated so far (no copy: schedulers ask every step). */
+    public int tokenCount() {
+        return tokens.size();
+    }
+
+    /** The most recently generated token id. */
+    public int lastToken() {
+        return tokens.get(tokens.size() - 1);
+    }
+
     /** Generated token ids so far. */
     public int[] tokens() {
         return tokens.stream().mapToInt(Integer::intValue).toArray();
@@ -92,7 +102,7 @@ public final class Completion {
     /** The positions the next forward must compute for this completion. */
     int[] nextInput() {
         if (!needsPrefill) {
-            return new int[]{tokens.get(tokens.size() - 1)};
+            return new int[]{lastToken()};
         }
         int[] prompt = request.prompt();
         int[] all = new int[prompt.length + tokens.size()];

@@ -284,15 +284,15 @@ public class Scheduler {
         for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
             Running r = it.next();
             Completion c = r.completion;
-            int[] tokens = c.tokens();
-            if (tokens.length > r.reported) {
+            int generated = c.tokenCount();
+            if (generated > r.reported) {
                 if (r.reported == 0) {
                     timeToFirstToken.record(System.nanoTime() - r.job.submittedNanos(), TimeUnit.NANOSECONDS);
                 } else {
                     interTokenLatency.record(elapsed, TimeUnit.NANOSECONDS);
                 }
-                r.job.onToken().accept(new GenerationJob.TokenEvent(tokens[tokens.length - 1], c.delta()));
-                r.reported = tokens.length;
+                r.job.onToken().accept(new GenerationJob.TokenEvent(c.lastToken(), c.delta()));
+                r.reported = generated;
             }
             if (c.finished()) {
                 it.remove();
