@@ -69,7 +69,7 @@ class CommandSmokeTest {
                 "--text", "legal=" + Owner.fixture("legal.jsonl"), "--max-bytes", "256");
         assertThat(q.exit()).as(q.err()).isZero();
         assertThat(q.out()).contains("| public model alone |").contains("BTM").contains("opt-out legal").contains("dense")
-                .contains("RT");
+                .contains("RT").contains("Routing:").containsPattern("\\| FlexOlmo, all experts, top-2 \\| \\d\\.\\d\\d \\| \\d\\.\\d\\d \\|\\n");
 
         Owner.Result help = Owner.run("corpora", "--help");
         assertThat(help.exit()).isZero();

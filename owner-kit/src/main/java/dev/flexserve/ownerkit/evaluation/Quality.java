@@ -1,5 +1,6 @@
 package dev.flexserve.ownerkit.evaluation;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,7 @@ import dev.flexserve.ownerkit.OwnerKitException;
 import dev.flexserve.ownerkit.embedding.DomainEmbedder;
 import dev.flexserve.ownerkit.embedding.DomainEmbedding;
 import dev.flexserve.ownerkit.packaging.PackageCommand;
+import dev.flexserve.ownerkit.training.Torch;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -88,6 +90,20 @@ public final class Quality {
             }
         }
         return rows;
+    }
+
+    /**
+     * {@link RoutingShares} of the plain merge and of every tuned set, keyed like their "all experts, top-2" rows:
+     * how often the router picks the pair each expert was trained in.
+     */
+    public Map<String, Map<String, Double>> routing() {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        try (NDManager root = Torch.start(1)) {
+            out.put("FlexOlmo, all experts, top-2", RoutingShares.of(models, texts, root));
+            tuned.forEach((label, set) -> out.put("FlexOlmo + RT (" + label + "), all experts, top-2", RoutingShares.of(set, texts, root)));
+        }
+        out.forEach((name, shares) -> log.printf("quality: routing of %-45s %s%n", name, shares));
+        return out;
     }
 
     private Row row(String name, Engine engine, List<String> allowed, Map<String, List<double[]>> keep) {
@@ -170,7 +186,22 @@ public final class Quality {
         return s.toString();
     }
 
-    public static ObjectNode json(List<Row> rows) {
+    public static String routingMarkdown(Map<String, Map<String, Double>> routing, List<String> domains) {
+        StringBuilder s = new StringBuilder("| model |");
+        domains.forEach(d -> s.append(' ').append(d).append(" |"));
+        s.append("\n|---|").append("---:|".repeat(domains.size())).append('\n');
+        routing.forEach((name, shares) -> {
+            s.append("| ").append(name).append(" |");
+            for (String d : domains) {
+                Double share = shares.get(d);
+                s.append(' ').append(share == null ? "-" : String.format("%.2f", share)).append(" |");
+            }
+            s.append('\n');
+        });
+        return s.toString();
+    }
+
+    public static ObjectNode json(List<Row> rows, Map<String, Map<String, Double>> routing) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode n = m.createObjectNode();
         ArrayNode a = n.putArray("rows");
@@ -179,6 +210,12 @@ public final class Quality {
             o.put("model", r.name());
             r.bpb().forEach(o.putObject("bits_per_byte")::put);
         }
+        ArrayNode shares = n.putArray("routing_shares");
+        routing.forEach((name, byDomain) -> {
+            ObjectNode o = shares.addObject();
+            o.put("model", name);
+            byDomain.forEach(o.putObject("share")::put);
+        });
         return n;
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "quality", mixinStandardHelpOptions = true,
         description = {"The quality table (docs/quality.md): held-out bits per byte per domain for the public model, each 2-expert",
-                "model, FlexOlmo (top-2, all), every opt-out, the BTM ensemble, the dense baseline and the RT model set."})
+                "model, FlexOlmo (top-2, all), every opt-out, the BTM ensemble, the dense baseline and the RT model set;",
+                "then how often the merged router picks each text's own expert with the public one."})
 public final class QualityCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,16 +63,20 @@ public final class QualityCommand implements Callable<Integer> {
                 chunks.put(e.getKey(), TextChunks.of(Documents.read(e.getValue()), chunk, maxBytes));
             }
         }
-        List<Quality.Row> rows = new Quality(set, dense == null ? null : ModelSet.load(dense), loadTuned(),
-                chunks, System.err).run();
+        Quality quality = new Quality(set, dense == null ? null : ModelSet.load(dense), loadTuned(), chunks, System.err);
+        List<Quality.Row> rows = quality.run();
+        Map<String, Map<String, Double>> routing = quality.routing();
         List<String> domains = new ArrayList<>(chunks.keySet());
         List<String> closed = domains.subList(1, domains.size());
         spec.commandLine().getOut().print(Quality.markdown(rows, domains, closed));
+        spec.commandLine().getOut().printf("%nRouting: share of decisions (scored byte x layer) that select the public expert and the text's own%n"
+                + "expert (public text: the public expert)%n%n");
+        spec.commandLine().getOut().print(Quality.routingMarkdown(routing, domains));
         double seconds = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getOut().printf("%nbytes scored per domain: %s; run time %.0f s%n",
                 chunks.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().bytes()).toList(), seconds);
         if (json != null) {
-            ObjectNode n = Quality.json(rows);
+            ObjectNode n = Quality.json(rows, routing);
             n.put("seconds", seconds);
             n.put("max_bytes", maxBytes);
             n.put("chunk", chunk);
