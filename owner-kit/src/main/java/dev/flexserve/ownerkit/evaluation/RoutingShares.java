@@ -68,7 +68,7 @@ public final class RoutingShares {
     }
 
     /** Whether expert {@code e} is among the {@code k} largest of the {@code n} logits at {@code at}. */
-    static boolean selects(float[] logits, int at, int n, int k, int e) {
+    private static boolean selects(float[] logits, int at, int n, int k, int e) {
         int larger = 0;
         for (int j = 0; j < n; j++) {
             if (logits[at + j] > logits[at + e]) {
