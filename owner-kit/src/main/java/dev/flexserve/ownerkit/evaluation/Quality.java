@@ -32,6 +32,8 @@ import java.util.stream.IntStream;
 public final class Quality {
     /** Temperature of the softmax over cosine similarities that weights the BTM ensemble's two members. */
     public static final double BTM_TEMPERATURE = 0.1;
+    /** The row of the plain merge with every expert allowed and the config's top-2. */
+    public static final String FLEXOLMO_TOP2 = "FlexOlmo, all experts, top-2";
 
     public record Row(String name, Map<String, Double> bpb) {
         public double mean(List<String> domains) {
@@ -66,7 +68,7 @@ public final class Quality {
                 rows.add(row("public + " + x + " (2-expert)", top2, List.of(ExpertPackage.PUBLIC_ID, x), keep));
                 pairLogProbs.put(x, keep);
             }
-            rows.add(row("FlexOlmo, all experts, top-2", top2, ids, null));
+            rows.add(row(FLEXOLMO_TOP2, top2, ids, null));
             rows.add(row("FlexOlmo, all experts, all active", all, ids, null));
             for (String x : owners) {
                 List<String> without = ids.stream().filter(i -> !i.equals(x)).toList();
@@ -82,7 +84,7 @@ public final class Quality {
         for (Map.Entry<String, ModelSet> t : tuned.entrySet()) {
             List<String> tunedIds = t.getValue().experts().stream().map(ExpertPackage::id).toList();
             try (Engine engine = Engine.inProcess(t.getValue(), 2, 1)) {
-                rows.add(row("FlexOlmo + RT (" + t.getKey() + "), all experts, top-2", engine, tunedIds, null));
+                rows.add(row(tunedTop2(t.getKey()), engine, tunedIds, null));
                 for (String x : tunedIds.subList(1, tunedIds.size())) {
                     rows.add(row("FlexOlmo + RT (" + t.getKey() + ") top-2, opt-out " + x, engine,
                             tunedIds.stream().filter(i -> !i.equals(x)).toList(), null));
@@ -99,11 +101,16 @@ public final class Quality {
     public Map<String, Map<String, Double>> routing() {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         try (NDManager root = Torch.start(1)) {
-            out.put("FlexOlmo, all experts, top-2", RoutingShares.of(models, texts, root));
-            tuned.forEach((label, set) -> out.put("FlexOlmo + RT (" + label + "), all experts, top-2", RoutingShares.of(set, texts, root)));
+            out.put(FLEXOLMO_TOP2, RoutingShares.of(models, texts, root));
+            tuned.forEach((label, set) -> out.put(tunedTop2(label), RoutingShares.of(set, texts, root)));
         }
         out.forEach((name, shares) -> log.printf("quality: routing of %-45s %s%n", name, shares));
         return out;
+    }
+
+    /** The row of a router-tuned set with every expert allowed and top-2. */
+    public static String tunedTop2(String label) {
+        return "FlexOlmo + RT (" + label + "), all experts, top-2";
     }
 
     private Row row(String name, Engine engine, List<String> allowed, Map<String, List<double[]>> keep) {

@@ -117,8 +117,8 @@ class CommittedModelsTest {
         List<Quality.Row> rows = q.run();
         List<String> domains = new ArrayList<>(texts.keySet());
         double btm = rows.stream().filter(r -> r.name().startsWith("BTM")).findFirst().orElseThrow().mean(domains);
-        double rt = rows.stream().filter(r -> r.name().equals("FlexOlmo + RT (proxy), all experts, top-2")).findFirst().orElseThrow().mean(domains);
-        double plain = rows.stream().filter(r -> r.name().equals("FlexOlmo, all experts, top-2")).findFirst().orElseThrow().mean(domains);
+        double rt = rows.stream().filter(r -> r.name().equals(Quality.tunedTop2("proxy"))).findFirst().orElseThrow().mean(domains);
+        double plain = rows.stream().filter(r -> r.name().equals(Quality.FLEXOLMO_TOP2)).findFirst().orElseThrow().mean(domains);
         System.err.printf("committed models: mean bpb BTM %.3f, FlexOlmo+RT %.3f, FlexOlmo %.3f%n", btm, rt, plain);
         assertThat(rt).isLessThan(plain);
         assertThat(btm).isLessThan(rt);
