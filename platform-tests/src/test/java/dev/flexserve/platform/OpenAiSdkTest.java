@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * opt-out as an extra body field. Greedy text through the gateway equals the router's own answer for the same prompt
  * and expert set, and streamed text equals the text of the same request without streaming.
  */
-@Order(2)
+@Order(3)
 @ExtendWith(GatewayPlatform.class)
 class OpenAiSdkTest {
     static final String PROMPT = "The committee met on";

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * returns, the expert-service computes nothing more for them (counted in its own metrics) — and the requests go on
  * without the expert. Runs last among the gateway suites: revocation is final.
  */
-@Order(3)
+@Order(4)
 @ExtendWith(GatewayPlatform.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OwnerControlTest {

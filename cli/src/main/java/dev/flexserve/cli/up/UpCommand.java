@@ -85,7 +85,7 @@ public final class UpCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }));
-        System.out.println("FlexServe is up.");
+        System.out.println("Endpoints:");
         System.out.println("  gateway          " + platform.gateway().url() + "   (OpenAI API /v1/completions, /v1/chat/completions, /v1/models; owner API /v1/experts; /q/openapi)");
         System.out.println("  keycloak         " + keycloak.url() + "   (realm flexserve; organizations " + String.join(", ", keycloak.identities().organizations()) + ")");
         System.out.println("  router-service   " + platform.router().url() + "   (internal)");
@@ -93,7 +93,7 @@ public final class UpCommand implements Callable<Integer> {
         String tokenCommand = "./flexserve token" + (stateDir.equals(Path.of(".flexserve")) ? "" : " --state-dir " + stateDir) + " --organization acme";
         System.out.println("Try:  export FLEXSERVE_TOKEN=$(" + tokenCommand + ")");
         System.out.println("      ./flexserve generate --url " + platform.gateway().url() + " \"The committee met on\"");
-        System.out.println("Press Ctrl-C to stop everything.");
+        System.out.println("FlexServe is up. Press Ctrl-C to stop everything.");
         stopped.await();
         return 0;
     }

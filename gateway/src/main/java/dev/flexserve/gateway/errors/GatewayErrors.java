@@ -53,11 +53,6 @@ public class GatewayErrors {
     }
 
     @ServerExceptionMapper
-    public Response tooLarge(BodyTooLargeException e) {
-        return error(413, e.getMessage(), null, "request_too_large");
-    }
-
-    @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e) {
         return unauthorized("the access token is missing, expired or not valid for this platform");
     }

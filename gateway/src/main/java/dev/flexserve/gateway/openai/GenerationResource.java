@@ -51,9 +51,8 @@ public class GenerationResource {
     public RestMulti<Buffer> completions(CompletionRequest body, @Context ContainerRequestContext request,
                                          @RestHeader(CallerResolver.ORGANIZATION_HEADER) String organization) {
         requireBody(body);
-        GenerateRequest translated = Translation.completion(body);
-        return reply(generations.run(caller(organization), RequestIds.of(request), body.model(), translated,
-                Boolean.TRUE.equals(body.stream()), Translation.includeUsage(body.stream(), body.streamOptions()), CompletionShape.INSTANCE));
+        return run(Translation.completion(body), body.model(), body.stream(), body.streamOptions(), CompletionShape.INSTANCE,
+                request, organization);
     }
 
     @POST
@@ -66,16 +65,13 @@ public class GenerationResource {
     public RestMulti<Buffer> chat(ChatCompletionRequest body, @Context ContainerRequestContext request,
                                   @RestHeader(CallerResolver.ORGANIZATION_HEADER) String organization) {
         requireBody(body);
-        GenerateRequest translated = Translation.chat(body);
-        return reply(generations.run(caller(organization), RequestIds.of(request), body.model(), translated,
-                Boolean.TRUE.equals(body.stream()), Translation.includeUsage(body.stream(), body.streamOptions()), ChatShape.INSTANCE));
+        return run(Translation.chat(body), body.model(), body.stream(), body.streamOptions(), ChatShape.INSTANCE, request, organization);
     }
 
-    private Caller caller(String organizationHeader) {
-        return callers.resolve(identity, organizationHeader);
-    }
-
-    private static RestMulti<Buffer> reply(Uni<Generations.Reply> reply) {
+    private RestMulti<Buffer> run(GenerateRequest translated, String model, Boolean stream, StreamOptions options, ResponseShape shape,
+                                  ContainerRequestContext request, String organizationHeader) {
+        Uni<Generations.Reply> reply = generations.run(callers.resolve(identity, organizationHeader), RequestIds.of(request), model,
+                translated, Boolean.TRUE.equals(stream), Translation.includeUsage(stream, options), shape);
         return RestMulti.fromUniResponse(reply, Generations.Reply::body, Generations.Reply::headers, Generations.Reply::status);
     }
 

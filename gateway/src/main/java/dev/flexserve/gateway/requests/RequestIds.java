@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Every request has an id: the client's {@code X-Request-Id} when it is a sensible token (1-128 characters of
- * letters, digits, {@code . _ -}), otherwise a new one. It is echoed on the response, passed to the router (where it
- * names the response and its attribution record) and written in the gateway's log lines.
+ * letters, digits, {@code . _ -}), otherwise a new one. It is echoed on the response and passed to the router, where it
+ * names the response ({@code id} is {@code cmpl-<request id>} or {@code chatcmpl-<request id>}).
  */
 public class RequestIds {
     public static final String HEADER = "X-Request-Id";

@@ -71,7 +71,9 @@ public class RouterClient {
                     throw failure(response.statusCode(), b);
                 });
             }
-            return Uni.createFrom().item(new SseEvents().data(response.toMulti()));
+            // A client that goes away closes the connection to the router too, rather than leave it reading.
+            return Uni.createFrom().item(new SseEvents().data(response.toMulti())
+                    .onCancellation().invoke(() -> response.request().reset()));
         });
     }
 
