@@ -39,6 +39,11 @@ public class GatewayErrors {
     }
 
     @ServerExceptionMapper
+    public Response denied(PermissionDeniedException e) {
+        return error(403, e.getMessage(), null, "permission_denied");
+    }
+
+    @ServerExceptionMapper
     public Response quota(QuotaExceededException e) {
         return Response.fromResponse(error(429, e.getMessage(), null, "rate_limit_exceeded"))
                 .header("Retry-After", Long.toString(e.retryAfterSeconds())).build();

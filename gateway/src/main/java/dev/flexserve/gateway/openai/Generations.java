@@ -7,6 +7,7 @@ import dev.flexserve.gateway.errors.UpstreamException;
 import dev.flexserve.gateway.quota.QuotaLimiter;
 import dev.flexserve.gateway.router.GenerateRequest;
 import dev.flexserve.gateway.router.GenerateResult;
+import dev.flexserve.gateway.requests.RequestIds;
 import dev.flexserve.gateway.router.RouterClient;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -99,7 +100,7 @@ public class Generations {
 
     private static Map<String, List<String>> headers(QuotaLimiter.Standing s, String requestId) {
         Map<String, List<String>> h = new LinkedHashMap<>();
-        h.put(RouterClient.REQUEST_ID, List.of(requestId));
+        h.put(RequestIds.HEADER, List.of(requestId));
         h.put("x-ratelimit-limit-requests", List.of(Long.toString(s.requestsPerMinute())));
         h.put("x-ratelimit-limit-tokens", List.of(Long.toString(s.tokensPerMinute())));
         h.put("x-ratelimit-remaining-requests", List.of(Long.toString(s.remainingRequests())));

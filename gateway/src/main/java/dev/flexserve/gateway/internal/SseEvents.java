@@ -1,4 +1,4 @@
-package dev.flexserve.gateway.router;
+package dev.flexserve.gateway.internal;
 
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.buffer.Buffer;

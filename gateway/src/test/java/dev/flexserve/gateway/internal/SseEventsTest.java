@@ -1,4 +1,4 @@
-package dev.flexserve.gateway.router;
+package dev.flexserve.gateway.internal;
 
 import io.vertx.mutiny.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
