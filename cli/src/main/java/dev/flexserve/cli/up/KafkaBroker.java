@@ -33,7 +33,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Path log;
-    private Process process;
+    private ChildProcess process;
 
     /**
      * @param dir  the broker's directory (configuration and log directory)
@@ -72,7 +72,7 @@ public final class KafkaBroker implements AutoCloseable {
                 throw new IOException("formatting the Kafka storage in " + dir + " failed; see " + log);
             }
         }
-        process = java("kafka.Kafka", config.toString()).start();
+        process = ChildProcess.start(java("kafka.Kafka", config.toString()));
         awaitReady();
     }
 
@@ -135,18 +135,15 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Shuts the broker down (SIGTERM: a controlled shutdown), then kills it if it has not ended after 60 s. */
     public synchronized void stop() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        if (process != null) {
+            process.stop("TERM", Duration.ofSeconds(60));
         }
     }
 
     /** Ends the broker as a crash would (SIGKILL). */
     public synchronized void kill() throws InterruptedException {
         if (process != null) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            process.kill();
         }
     }
 

@@ -38,7 +38,7 @@ public final class PostgresServer implements AutoCloseable {
     private final String user;
     private final String password;
     private final Path log;
-    private Process process;
+    private ChildProcess process;
 
     /**
      * @param dir      the server's directory (cluster and superuser password)
@@ -96,8 +96,8 @@ public final class PostgresServer implements AutoCloseable {
         if (!Files.exists(data.resolve("PG_VERSION"))) {
             initdb(bin, data);
         }
-        process = command(bin.resolve("postgres").toString(), "-D", data.toString(), "-p", Integer.toString(port),
-                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=").start();
+        process = ChildProcess.start(command(bin.resolve("postgres").toString(), "-D", data.toString(), "-p", Integer.toString(port),
+                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="));
         try {
             awaitReady();
             ensureUserAndDatabase();
@@ -189,23 +189,15 @@ public final class PostgresServer implements AutoCloseable {
 
     /** A fast shutdown (SIGINT: sessions are ended, a checkpoint is written); SIGKILL if it has not ended after 60 s. */
     public synchronized void stop() throws InterruptedException {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        try {
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            process.destroy();
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (process != null) {
+            process.stop("INT", Duration.ofSeconds(60));
         }
     }
 
     /** Ends the server as a crash would (SIGKILL to the postmaster; its sessions end on their own). */
     public synchronized void kill() throws InterruptedException {
         if (process != null) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            process.kill();
         }
     }
 

@@ -25,7 +25,7 @@ public final class ServiceProcess {
     private final Path log;
     private Process process;
 
-    ServiceProcess(String name, Path jar, List<String> jvmOptions, List<String> properties, int port, Path log) {
+    public ServiceProcess(String name, Path jar, List<String> jvmOptions, List<String> properties, int port, Path log) {
         this.name = name;
         this.port = port;
         this.log = log;
