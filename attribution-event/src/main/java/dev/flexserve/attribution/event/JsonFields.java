@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -123,6 +124,6 @@ final class JsonFields {
         }
         JsonNodeType type = v.getNodeType();
         String text = v.toString();
-        return type.name().toLowerCase() + " " + (text.length() > 40 ? text.substring(0, 40) + "…" : text);
+        return type.name().toLowerCase(Locale.ROOT) + " " + (text.length() > 40 ? text.substring(0, 40) + "…" : text);
     }
 }
