@@ -16,7 +16,8 @@ record LatencyStats(int streams, long tokens, double seconds, double p50Millis, 
         return new LatencyStats(streams, tokens, wallNanos / 1e9, percentile(sorted, 0.50), percentile(sorted, 0.99));
     }
 
-    private static double percentile(long[] sorted, double q) {
+    /** The {@code q} quantile of {@code sorted} nanoseconds, in milliseconds. */
+    static double percentile(long[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

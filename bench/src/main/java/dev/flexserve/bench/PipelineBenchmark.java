@@ -7,7 +7,7 @@ import dev.flexserve.attribution.event.FinishReason;
 import dev.flexserve.attribution.event.Usage;
 import dev.flexserve.cli.up.KafkaBroker;
 import dev.flexserve.cli.up.PostgresServer;
-import dev.flexserve.cli.up.ServiceProcess;
+import dev.flexserve.cli.process.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -80,12 +80,14 @@ public final class PipelineBenchmark {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
             }
-            service = new ServiceProcess("attribution-service", jar, List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(
+            int port = freePort();
+            service = ServiceProcess.quarkus("attribution-service", jar, List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(
                     "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
                     "quarkus.datasource.jdbc.url=" + postgres.jdbcUrl(),
-                    "quarkus.datasource.username=" + postgres.user(),
-                    "quarkus.datasource.password=" + postgres.password()),
-                    freePort(), logs.resolve("attribution-service.log"));
+                    "quarkus.datasource.username=" + postgres.user()),
+                    Map.of("QUARKUS_DATASOURCE_PASSWORD", postgres.password(),
+                            "FLEXSERVE_INTERNAL_SECRET", UUID.randomUUID() + "-" + UUID.randomUUID()),
+                    port, port, logs.resolve("attribution-service.log"));
             service.start();
             service.awaitReady(Duration.ofMinutes(3));
 

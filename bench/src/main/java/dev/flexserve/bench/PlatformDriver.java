@@ -13,14 +13,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** N concurrent SSE streams against a running router-service; token times are taken where the client sees them. */
+/**
+ * N concurrent SSE streams against a running router-service (with the platform's internal credential); token times
+ * are taken where the client sees them.
+ */
 final class PlatformDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String router;
+    private final String credential;
 
-    PlatformDriver(String router) {
+    PlatformDriver(String router, String internalSecret) {
         this.router = router;
+        this.credential = "Bearer " + internalSecret;
     }
 
     LatencyStats run(List<int[]> prompts, int maxTokens) {
@@ -29,6 +34,7 @@ final class PlatformDriver {
         for (int[] p : prompts) {
             String body = "{\"prompt_tokens\": " + Arrays.toString(p) + ", \"max_tokens\": " + maxTokens + ", \"temperature\": 0}";
             HttpRequest request = HttpRequest.newBuilder(URI.create(router + "/internal/v1/generate/stream"))
+                    .header("Authorization", credential)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
             streams.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApply(r -> {
                 if (r.statusCode() != 200) {

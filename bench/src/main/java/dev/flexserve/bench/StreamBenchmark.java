@@ -1,7 +1,7 @@
 package dev.flexserve.bench;
 
 import dev.flexserve.cli.up.Platform;
-import dev.flexserve.cli.up.ServiceProcess;
+import dev.flexserve.cli.process.ServiceProcess;
 import dev.flexserve.model.demo.DemoModels;
 import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.generation.Generator;
@@ -56,9 +56,9 @@ public final class StreamBenchmark {
         }
         List<LatencyStats> distributed = new ArrayList<>();
         String breakdown;
-        try (Platform platform = Platform.start(new Platform.Settings(home, models, work.resolve("state"), 0, 0,
-                routerJvm, List.of("-Xmx256m", "-XX:+UseSerialGC")))) {
-            PlatformDriver driver = new PlatformDriver(platform.router().url());
+        try (Platform platform = Platform.start(new Platform.Settings(home, models, work.resolve("state"), 0, 0, 0,
+                routerJvm, List.of("-Xmx256m", "-XX:+UseSerialGC"), List.of()))) {
+            PlatformDriver driver = new PlatformDriver(platform.router().url(), platform.internalSecret());
             List<String> experts = platform.experts().values().stream().map(ServiceProcess::url).toList();
             driver.run(prompts(8, promptLength, 1), 16);
             TimeBreakdown.Snapshot before = null;

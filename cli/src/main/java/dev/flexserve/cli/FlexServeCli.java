@@ -1,6 +1,7 @@
 package dev.flexserve.cli;
 
 import dev.flexserve.cli.generate.GenerateCommand;
+import dev.flexserve.cli.identity.TokenCommand;
 import dev.flexserve.cli.model.ModelCommand;
 import dev.flexserve.cli.up.UpCommand;
 import picocli.CommandLine;
@@ -33,6 +34,7 @@ import java.util.logging.Logger;
                 ModelCommand.class,
                 GenerateCommand.class,
                 UpCommand.class,
+                TokenCommand.class,
                 dev.flexserve.ownerkit.OwnerCommand.class,
         })
 public final class FlexServeCli implements Callable<Integer> {

@@ -71,9 +71,10 @@ class PlatformTest {
         Path home = Path.of(System.getProperty("flexserve.home", ".."));
         // A fresh registry each run; service logs stay in target/ for a look after a failure.
         Path state = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "platform-state-");
-        platform = Platform.start(new Platform.Settings(home, models, state, 0, 0,
-                List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx256m", "-XX:+UseSerialGC")));
+        platform = Platform.start(new Platform.Settings(home, models, state, 0, 0, 0,
+                List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx256m", "-XX:+UseSerialGC"), List.of()));
         router = platform.router().url();
+        RouterHttp.useCredential(platform.internalSecret());
         ModelSet set = ModelSet.load(models);
         engine = Engine.inProcess(set, 0, 1);
         tokenizer = set.trunk().openTokenizer();
@@ -141,7 +142,7 @@ class PlatformTest {
         try (Engine smaller = Engine.inProcess(set, 0, 1)) {
             for (int[] prompt : PROMPTS) {
                 JsonNode r = ok(post(router + "/internal/v1/generate", "{\"prompt_tokens\": " + Arrays.toString(prompt)
-                        + ", \"max_tokens\": 12, \"temperature\": 0, \"exclude\": [\"expert-2\"]}"));
+                        + ", \"max_tokens\": 12, \"temperature\": 0, \"experts\": {\"exclude\": [\"expert-2\"]}}"));
                 GenerationResult expected = new Generator(smaller, tokenizer).generate(new GenerationRequest(prompt, SamplingParams.greedy(12), null));
                 assertArrayEquals(expected.tokens(), ints(r.get("tokens")));
                 assertThat(r.get("attribution").findValuesAsText("expert")).doesNotContain("expert-2");
@@ -153,23 +154,19 @@ class PlatformTest {
     @Order(5)
     void ownersPolicyDecidesWhoMayUseTheExpertAndWhen() {
         String policy = router + "/admin/experts/expert-1/policy";
-        assertEquals(200, put(policy, "{\"organisations\": [\"acme\"]}").status());
-        RouterHttp.Reply forbidden = post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), Set.of("expert-1"), 3), "globex"));
+        assertEquals(200, put(policy, "{\"organizations\": [\"acme\"]}").status());
+        RouterHttp.Reply forbidden = post(router + "/internal/v1/generate", request(PROMPTS.get(1), Set.of("expert-1"), 3), "globex");
         assertEquals(403, forbidden.status());
         assertThat(forbidden.body().at("/error/message").asText()).contains("expert-1").contains("globex");
-        JsonNode withoutIt = ok(post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), null, 3), "globex")));
+        JsonNode withoutIt = ok(post(router + "/internal/v1/generate", request(PROMPTS.get(1), null, 3), "globex"));
         assertThat(withoutIt.get("attribution").findValuesAsText("expert")).doesNotContain("expert-1").contains("public");
-        ok(post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), Set.of("expert-1"), 3), "acme")));
+        ok(post(router + "/internal/v1/generate", request(PROMPTS.get(1), Set.of("expert-1"), 3), "acme"));
 
-        assertEquals(200, put(policy, "{\"organisations\": [\"*\"], \"windows\": [{\"from\": \"2020-01-01T00:00:00Z\", \"until\": \"2020-01-02T00:00:00Z\"}]}").status());
-        assertEquals(403, post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), Set.of("expert-1"), 3), "acme")).status());
+        assertEquals(200, put(policy, "{\"organizations\": [\"*\"], \"windows\": [{\"from\": \"2020-01-01T00:00:00Z\", \"until\": \"2020-01-02T00:00:00Z\"}]}").status());
+        assertEquals(403, post(router + "/internal/v1/generate", request(PROMPTS.get(1), Set.of("expert-1"), 3), "acme").status());
 
-        assertEquals(200, put(policy, "{\"organisations\": [\"*\"]}").status());
-        ok(post(router + "/internal/v1/generate", withOrganisation(request(PROMPTS.get(1), Set.of("expert-1"), 3), "globex")));
-    }
-
-    static String withOrganisation(String request, String organisation) {
-        return request.substring(0, request.length() - 1) + ", \"organization\": \"" + organisation + "\"}";
+        assertEquals(200, put(policy, "{\"organizations\": [\"*\"]}").status());
+        ok(post(router + "/internal/v1/generate", request(PROMPTS.get(1), Set.of("expert-1"), 3), "globex"));
     }
 
     @Test
@@ -194,7 +191,7 @@ class PlatformTest {
 
         platform.expert("expert-3").start();
         platform.expert("expert-3").awaitReady(Duration.ofMinutes(2));
-        assertEquals("ACTIVE", ok(post(router + "/admin/experts/expert-3/activate", null)).get("status").asText());
+        assertEquals("active", ok(post(router + "/admin/experts/expert-3/activate", null)).get("status").asText());
         JsonNode again = ok(post(router + "/internal/v1/generate", request(PROMPTS.get(1), Set.of("expert-3"), 4)));
         assertEquals(0, again.get("dropped_experts").size(), again.toString());
         assertEquals(again.get("tokens").size(), again.at("/attribution/0/tokens").asInt(), "expert-3 computed every token");
@@ -213,7 +210,7 @@ class PlatformTest {
         String expert4 = platform.expert("expert-4").url();
         double callsBefore = counter(RouterHttp.text(expert4 + "/q/metrics"), "flexserve_expert_requests_total", "expert=\"expert-4\"");
         JsonNode revoked = ok(post(router + "/admin/experts/expert-4/revoke", null));
-        assertEquals("REVOKED", revoked.get("status").asText());
+        assertEquals("revoked", revoked.get("status").asText());
         double callsAtRevoke = counter(RouterHttp.text(expert4 + "/q/metrics"), "flexserve_expert_requests_total", "expert=\"expert-4\"");
         assertThat(callsBefore).as("expert-4 was in use before the revocation").isGreaterThan(0);
         for (RouterHttp.Stream s : streams) {
@@ -240,7 +237,8 @@ class PlatformTest {
 
     /** A greedy request for {@code prompt} with the given experts (null: all). */
     static String request(int[] prompt, Set<String> experts, int maxTokens) {
-        String include = experts == null ? "" : ", \"include\": " + RouterHttp.JSON.valueToTree(new ArrayList<>(new LinkedHashSet<>(experts)));
+        String include = experts == null ? "" : ", \"experts\": {\"include\": "
+                + RouterHttp.JSON.valueToTree(new ArrayList<>(new LinkedHashSet<>(experts))) + "}";
         return "{\"prompt_tokens\": " + Arrays.toString(prompt) + ", \"max_tokens\": " + maxTokens
                 + ", \"temperature\": 0" + include + "}";
     }

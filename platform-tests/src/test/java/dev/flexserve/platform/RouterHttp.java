@@ -15,26 +15,48 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-/** HTTP calls to the platform's services, as a client would make them. */
+/**
+ * HTTP calls to the router's internal API as the platform makes them: with the installation's internal credential
+ * ({@link #useCredential}) and, for calls on behalf of an organization, the identity headers the gateway sets.
+ */
 final class RouterHttp {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static volatile String credential;
 
     private RouterHttp() {
+    }
+
+    /** The internal secret every later call presents. */
+    static void useCredential(String secret) {
+        credential = "Bearer " + secret;
+    }
+
+    private static HttpRequest.Builder request(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", credential);
     }
 
     record Reply(int status, JsonNode body) {
     }
 
     static Reply post(String url, String json) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2));
+        return post(url, json, null);
+    }
+
+    /** A call on behalf of a consumer of {@code organization} (null: the platform itself). */
+    static Reply post(String url, String json, String organization) {
+        HttpRequest.Builder b = request(url).timeout(Duration.ofMinutes(2));
+        if (organization != null) {
+            b.header("X-FlexServe-Organization", organization).header("X-FlexServe-Subject", "a-consumer-of-" + organization)
+                    .header("X-FlexServe-Roles", "consumer");
+        }
         b = json == null ? b.POST(HttpRequest.BodyPublishers.noBody())
                 : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         return send(b.build());
     }
 
     static Reply put(String url, String json) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(1))
+        return send(request(url).timeout(Duration.ofMinutes(1))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
@@ -73,7 +95,7 @@ final class RouterHttp {
     /** Starts a streaming generation; {@code started} is counted down once the stream has two tokens. */
     static Stream stream(String url, String json, CountDownLatch started) {
         Stream s = new Stream(started);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpRequest request = request(url).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).whenComplete((r, failure) -> {
             if (failure != null) {

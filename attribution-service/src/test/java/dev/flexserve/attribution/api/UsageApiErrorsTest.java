@@ -3,16 +3,17 @@ package dev.flexserve.attribution.api;
 import dev.flexserve.attribution.testing.KafkaAndPostgres;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-import static io.restassured.RestAssured.given;
+import static dev.flexserve.attribution.testing.Internal.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
-/** Invalid report queries answer 400 in the OpenAI error envelope, naming the parameter. */
+/** Invalid report queries answer 400 in the OpenAI error envelope, naming the parameter; callers need the credential. */
 @QuarkusTest
 @QuarkusTestResource(KafkaAndPostgres.class)
 class UsageApiErrorsTest {
@@ -38,6 +39,15 @@ class UsageApiErrorsTest {
                 .body("error.param", equalTo(param))
                 .body("error.message", containsString(message))
                 .body("error.code", nullValue());
+    }
+
+    @Test
+    void withoutThePlatformsCredentialTheReportIs401() {
+        RestAssured.given().get("/internal/v1/usage").then().statusCode(401)
+                .body("error.type", equalTo("authentication_error"))
+                .body("error.code", equalTo("internal_credential_required"));
+        RestAssured.given().header("Authorization", "Bearer not-the-secret-not-the-secret-not-the-secret")
+                .get("/internal/v1/usage?group_by=expert").then().statusCode(401);
     }
 
     @Test

@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
-import static io.restassured.RestAssured.given;
+import static dev.flexserve.attribution.testing.Internal.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code flexserve generate --models DIR "prompt"}: one completion, computed in this process; or with
- * {@code --url} by a running platform's router-service.
+ * {@code --url} by a running platform, through its gateway's OpenAI API with a bearer token.
  */
 @Command(name = "generate",
         mixinStandardHelpOptions = true,
@@ -46,11 +46,15 @@ public final class GenerateCommand implements Callable<Integer> {
     Path models;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "A running router-service (see 'flexserve up'), e.g. http://127.0.0.1:8081.")
+            description = "A running platform's gateway (see 'flexserve up'), e.g. http://127.0.0.1:8080.")
     String url;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "With --url: the bearer access token (see 'flexserve token'). Default: the FLEXSERVE_TOKEN variable.")
+    String token;
+
     @Option(names = "--organization", paramLabel = "ORG",
-            description = "With --url: the organisation the request acts for (expert policies apply to it).")
+            description = "With --url: the organization to act for, when the token carries several (OpenAI-Organization header).")
     String organization;
 
     @Parameters(index = "0", paramLabel = "PROMPT", description = "The prompt text.")
@@ -104,6 +108,9 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "the prompt is empty");
         }
         experts.checkArguments();
+        if (url == null && (token != null || organization != null)) {
+            throw new ParameterException(spec.commandLine(), "--token and --organization go with --url");
+        }
         if (models != null && url != null) {
             throw new ParameterException(spec.commandLine(), "give one of --models (run here) and --url (a running platform), not both");
         }
@@ -135,7 +142,12 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     private int remote(SamplingParams params) {
-        RouterClient.Reply reply = new RouterClient(url).generate(prompt, params, organization, experts.allowed(), experts.excluded());
+        String bearer = token != null ? token : System.getenv("FLEXSERVE_TOKEN");
+        if (bearer == null || bearer.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--url needs a token: pass --token or set FLEXSERVE_TOKEN "
+                    + "(e.g. export FLEXSERVE_TOKEN=$(./flexserve token --organization acme))");
+        }
+        GatewayClient.Reply reply = new GatewayClient(url, bearer.trim(), organization).complete(prompt, params, experts.allowed(), experts.excluded());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(reply.json());

@@ -2,6 +2,8 @@ package dev.flexserve.cli.up;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flexserve.cli.identity.Keycloak;
+import dev.flexserve.cli.process.ServiceProcess;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
 
@@ -19,10 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The platform on one machine: the router-service and one expert-service per expert of a model set, each its own
- * process on localhost, started from the services' Quarkus jars. Experts are registered with the router through
- * its admin API, exactly as an owner's registration would arrive. Used by {@code flexserve up} and by the
- * platform tests.
+ * The platform on one machine: the router-service, one expert-service per expert of a model set and, given a
+ * running {@link Keycloak}, the gateway in front of them, each its own process on localhost, started from the
+ * services' Quarkus jars. The services prove to each other that they are the platform with the installation's
+ * internal secret ({@link InternalSecret}, passed in the environment). Experts are registered with the router through
+ * its admin API, exactly as an owner's registration would arrive. Used by {@code flexserve up}, the platform tests
+ * and the benchmarks.
  */
 public final class Platform implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,8 +34,8 @@ public final class Platform implements AutoCloseable {
     static final Duration STARTUP = Duration.ofMinutes(3);
 
     /** Where things are and which ports to use; port 0 picks a free port. */
-    public record Settings(Path home, Path models, Path stateDir, int routerPort, int firstExpertPort,
-                           List<String> routerJvm, List<String> expertJvm) {
+    public record Settings(Path home, Path models, Path stateDir, int routerPort, int firstExpertPort, int gatewayPort,
+                           List<String> routerJvm, List<String> expertJvm, List<String> gatewayJvm) {
         public Path routerJar() {
             return home.resolve("router-service/target/quarkus-app/quarkus-run.jar");
         }
@@ -39,43 +43,73 @@ public final class Platform implements AutoCloseable {
         public Path expertJar() {
             return home.resolve("expert-service/target/quarkus-app/quarkus-run.jar");
         }
+
+        public Path gatewayJar() {
+            return home.resolve("gateway/target/quarkus-app/quarkus-run.jar");
+        }
     }
 
     private final Settings settings;
+    private final String secret;
     private final ServiceProcess router;
+    private final ServiceProcess gateway;
     private final Map<String, ServiceProcess> experts = new LinkedHashMap<>();
     private final Map<String, Path> packages = new LinkedHashMap<>();
 
-    private Platform(Settings settings, ModelSet models) throws IOException {
+    private Platform(Settings settings, ModelSet models, Keycloak keycloak) throws IOException {
         this.settings = settings;
-        for (Path jar : List.of(settings.routerJar(), settings.expertJar())) {
+        List<Path> jars = new ArrayList<>(List.of(settings.routerJar(), settings.expertJar()));
+        if (keycloak != null) {
+            jars.add(settings.gatewayJar());
+        }
+        for (Path jar : jars) {
             if (!Files.isRegularFile(jar)) {
-                throw new IOException("service jar " + jar + " is missing; build it with ./mvnw -pl router-service,expert-service -am package -DskipTests");
+                throw new IOException("service jar " + jar + " is missing; build it with ./mvnw -pl router-service,expert-service,gateway -am package -DskipTests");
             }
         }
+        this.secret = InternalSecret.of(settings.stateDir());
+        Map<String, String> env = Map.of(InternalSecret.VARIABLE, secret);
         Path logs = settings.stateDir().resolve("logs");
-        router = new ServiceProcess("router-service", settings.routerJar(), settings.routerJvm(), List.of(
+        int routerPort = port(settings.routerPort());
+        router = ServiceProcess.quarkus("router-service", settings.routerJar(), settings.routerJvm(), List.of(
                 "flexserve.router.models=" + settings.models().toAbsolutePath(),
                 "quarkus.datasource.jdbc.url=jdbc:h2:file:" + settings.stateDir().toAbsolutePath().resolve("router-registry")
                         + ";DB_CLOSE_ON_EXIT=FALSE"),
-                port(settings.routerPort()), logs.resolve("router-service.log"));
+                env, routerPort, routerPort, logs.resolve("router-service.log"));
         int next = settings.firstExpertPort();
         for (ExpertPackage e : models.experts()) {
             if (e.id().equals(ExpertPackage.PUBLIC_ID)) {
                 continue;
             }
             int port = settings.firstExpertPort() == 0 ? port(0) : next++;
-            experts.put(e.id(), new ServiceProcess("expert-" + e.id(), settings.expertJar(), settings.expertJvm(), List.of(
+            experts.put(e.id(), ServiceProcess.quarkus("expert-" + e.id(), settings.expertJar(), settings.expertJvm(), List.of(
                     "flexserve.expert.package=" + e.dir().toAbsolutePath(),
                     "flexserve.expert.base-hash=" + models.trunk().hash()),
-                    port, logs.resolve("expert-" + e.id() + ".log")));
+                    env, port, port, logs.resolve("expert-" + e.id() + ".log")));
             packages.put(e.id(), e.dir().toAbsolutePath());
+        }
+        if (keycloak == null) {
+            gateway = null;
+        } else {
+            int gatewayPort = port(settings.gatewayPort());
+            gateway = ServiceProcess.quarkus("gateway", settings.gatewayJar(), settings.gatewayJvm(), List.of(
+                    "quarkus.oidc.auth-server-url=" + keycloak.issuer(),
+                    "flexserve.gateway.router.url=" + router.url()),
+                    env, gatewayPort, gatewayPort, logs.resolve("gateway.log"));
         }
     }
 
-    /** Starts every service, waits until all are ready, and registers the experts; stops everything on failure. */
+    /** The router-service and the expert-services, without a gateway (for tests that call the router directly). */
     public static Platform start(Settings settings) throws IOException, InterruptedException {
-        Platform p = new Platform(settings, ModelSet.load(settings.models()));
+        return start(settings, null);
+    }
+
+    /**
+     * Starts every service, waits until all are ready, and registers the experts; stops everything on failure. With
+     * {@code keycloak} the gateway runs too, validating that Keycloak's tokens.
+     */
+    public static Platform start(Settings settings, Keycloak keycloak) throws IOException, InterruptedException {
+        Platform p = new Platform(settings, ModelSet.load(settings.models()), keycloak);
         try {
             for (ServiceProcess s : p.all()) {
                 s.start();
@@ -96,12 +130,12 @@ public final class Platform implements AutoCloseable {
     private void register(String id, ServiceProcess expert) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode().put("package", packages.get(id).toString())
                 .put("endpoint", "127.0.0.1:" + expert.port());
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(router.url() + "/admin/experts"))
+        HttpResponse<String> r = HTTP.send(internal(router.url() + "/admin/experts")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 409 && r.body().contains("already registered")) {
             // A persistent registry from an earlier run: the owner's status and policy stand, if it is the same expert.
-            HttpResponse<String> existing = HTTP.send(HttpRequest.newBuilder(URI.create(router.url() + "/admin/experts/" + id)).build(),
+            HttpResponse<String> existing = HTTP.send(internal(router.url() + "/admin/experts/" + id).build(),
                     HttpResponse.BodyHandlers.ofString());
             String endpoint = JSON.readTree(existing.body()).path("endpoints").asText();
             if (!endpoint.equals("127.0.0.1:" + expert.port())) {
@@ -115,8 +149,26 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /** A request to an internal API, carrying the installation's credential. */
+    public HttpRequest.Builder internal(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + secret);
+    }
+
+    /** The installation's internal secret (for tests and benchmarks that call the router directly). */
+    public String internalSecret() {
+        return secret;
+    }
+
     public ServiceProcess router() {
         return router;
+    }
+
+    /** The gateway, when the platform was started with a Keycloak. */
+    public ServiceProcess gateway() {
+        if (gateway == null) {
+            throw new IllegalStateException("this platform runs without a gateway (started without Keycloak)");
+        }
+        return gateway;
     }
 
     public ServiceProcess expert(String id) {
@@ -134,11 +186,17 @@ public final class Platform implements AutoCloseable {
     private List<ServiceProcess> all() {
         List<ServiceProcess> all = new ArrayList<>(experts.values());
         all.add(router);
+        if (gateway != null) {
+            all.add(gateway);
+        }
         return all;
     }
 
     @Override
     public void close() throws InterruptedException {
+        if (gateway != null) {
+            gateway.stop();
+        }
         router.stop();
         for (ServiceProcess e : experts.values()) {
             e.stop();
@@ -146,7 +204,7 @@ public final class Platform implements AutoCloseable {
     }
 
     /** {@code requested}, or a port that is free right now when it is 0. */
-    static int port(int requested) throws IOException {
+    public static int port(int requested) throws IOException {
         if (requested != 0) {
             return requested;
         }

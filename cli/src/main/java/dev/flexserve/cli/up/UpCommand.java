@@ -1,23 +1,32 @@
 package dev.flexserve.cli.up;
 
 import dev.flexserve.cli.DefaultModels;
+import dev.flexserve.cli.identity.Keycloak;
+import dev.flexserve.cli.identity.KeycloakDistribution;
 import dev.flexserve.model.demo.DemoModels;
+import dev.flexserve.model.packages.ExpertPackage;
+import dev.flexserve.model.packages.ModelSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code flexserve up}: the whole platform on this machine, each service its own process, until Ctrl-C.
+ * {@code flexserve up}: the whole platform on this machine, each service its own process, until Ctrl-C: Keycloak (the
+ * FlexServe realm with the demo organizations), the router-service, one expert-service per expert, and the gateway.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start the router-service and one expert-service per expert as local processes, wait until all are "
-                + "healthy, register the experts, print the endpoints, and stop everything on Ctrl-C.")
+        description = "Start Keycloak, the router-service, one expert-service per expert and the gateway as local processes, "
+                + "wait until all are healthy, register the experts, print the endpoints, and stop everything on Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
+    /** The consumer organizations of the demo, beside the experts' owners. */
+    static final List<String> DEMO_CONSUMERS = List.of("acme", "globex");
 
     @Option(names = "--models", description = "Model set directory (trunk, public, experts). Default: the trained demo models, "
             + DefaultModels.PATH + " in the repository.")
@@ -26,11 +35,17 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "Serve the deterministic random-weight demo models (written once into the state directory).")
     boolean demo;
 
-    @Option(names = "--state-dir", defaultValue = ".flexserve", description = "Registry database and service logs. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--state-dir", defaultValue = ".flexserve", description = "Identities, secrets, databases and service logs. Default: ${DEFAULT-VALUE}")
     Path stateDir;
 
-    @Option(names = "--port", defaultValue = "8081", description = "Router port. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--port", defaultValue = "8080", description = "Gateway port (the public API). Default: ${DEFAULT-VALUE}")
     int port;
+
+    @Option(names = "--router-port", defaultValue = "8081", description = "Router-service port (internal). Default: ${DEFAULT-VALUE}")
+    int routerPort;
+
+    @Option(names = "--keycloak-port", defaultValue = "8180", description = "Keycloak port. Default: ${DEFAULT-VALUE}")
+    int keycloakPort;
 
     @Option(names = "--expert-ports", defaultValue = "9101", description = "First expert-service port; one more per expert. Default: ${DEFAULT-VALUE}")
     int expertPorts;
@@ -48,25 +63,50 @@ public final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no models at " + models + "; pass --models DIR, or --demo for the random-weight demo models");
         }
         Path home = Path.of(System.getProperty("flexserve.home", "."));
-        Platform.Settings settings = new Platform.Settings(home, models, stateDir, port, expertPorts,
-                List.of("-Xmx1g", "-XX:+UseSerialGC"), List.of("-Xmx512m", "-XX:+UseSerialGC"));
-        System.out.println("starting the router-service and the expert-services of " + models + " (logs in " + stateDir.resolve("logs") + ") ...");
-        Platform platform = Platform.start(settings);
+        Platform.Settings settings = new Platform.Settings(home, models, stateDir, routerPort, expertPorts, port,
+                List.of("-Xmx1g", "-XX:+UseSerialGC"), List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx512m", "-XX:+UseSerialGC"));
+        System.out.println("starting Keycloak, the router-service, the expert-services of " + models + " and the gateway (logs in "
+                + stateDir.resolve("logs") + ") ...");
+        Keycloak keycloak = Keycloak.start(stateDir, keycloakPort, KeycloakDistribution.defaultCache(), organizations(ModelSet.load(models)));
+        Platform platform;
+        try {
+            platform = Platform.start(settings, keycloak);
+        } catch (Exception e) {
+            keycloak.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 platform.close();
+                keycloak.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             stopped.countDown();
         }));
-        System.out.println("FlexServe is up.");
-        System.out.println("  router-service   " + platform.router().url() + "   (POST /internal/v1/generate, /admin/experts, /q/metrics)");
-        platform.experts().forEach((id, p) -> System.out.println("  expert " + id + "  " + p.url() + "   (gRPC + /q/health)"));
-        System.out.println("Try:  ./flexserve generate --url " + platform.router().url() + " \"The committee met on\"");
-        System.out.println("Press Ctrl-C to stop everything.");
+        System.out.println("Endpoints:");
+        System.out.println("  gateway          " + platform.gateway().url() + "   (OpenAI API /v1/completions, /v1/chat/completions, /v1/models; owner API /v1/experts; /q/openapi)");
+        System.out.println("  keycloak         " + keycloak.url() + "   (realm flexserve; organizations " + String.join(", ", keycloak.identities().organizations()) + ")");
+        System.out.println("  router-service   " + platform.router().url() + "   (internal)");
+        platform.experts().forEach((id, p) -> System.out.println("  expert " + id + "  " + p.url() + "   (internal)"));
+        String tokenCommand = "./flexserve token" + (stateDir.equals(Path.of(".flexserve")) ? "" : " --state-dir " + stateDir) + " --organization acme";
+        System.out.println("Try:  export FLEXSERVE_TOKEN=$(" + tokenCommand + ")");
+        System.out.println("      ./flexserve generate --url " + platform.gateway().url() + " \"The committee met on\"");
+        System.out.println("FlexServe is up. Press Ctrl-C to stop everything.");
         stopped.await();
         return 0;
+    }
+
+    /** The owners of the served experts, then the demo consumers. */
+    static Set<String> organizations(ModelSet models) {
+        Set<String> orgs = new LinkedHashSet<>();
+        for (ExpertPackage e : models.experts()) {
+            if (!e.id().equals(ExpertPackage.PUBLIC_ID)) {
+                orgs.add(e.manifest().owner());
+            }
+        }
+        orgs.addAll(DEMO_CONSUMERS);
+        return orgs;
     }
 }

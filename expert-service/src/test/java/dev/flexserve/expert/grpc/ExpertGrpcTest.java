@@ -189,7 +189,7 @@ class ExpertGrpcTest {
             assertThatStatus(() -> client.stub().setActive(SetActiveRequest.newBuilder().setActive(true).build()),
                     Status.Code.FAILED_PRECONDITION, "stays deactivated", "layers/ffn_2.onnx", "SHA-256");
             assertThat(client.stub().describe(DescribeRequest.getDefaultInstance()).getActive()).isFalse();
-            given().when().post("/admin/activate").then().statusCode(409)
+            given().header("Authorization", ExpertClient.CREDENTIAL).when().post("/admin/activate").then().statusCode(409)
                     .body("expert.active", is(false))
                     .body("error", org.hamcrest.Matchers.containsString("layers/ffn_2.onnx"));
             assertThatStatus(() -> client.stub().forward(request(EXPERT, 0, 1, WIDTH, new float[WIDTH])),
@@ -202,13 +202,13 @@ class ExpertGrpcTest {
 
     @Test
     void httpAdminEndpointsDeactivateAndActivate() {
-        given().when().post("/admin/deactivate").then().statusCode(200)
-                .body("expertId", is(EXPERT)).body("active", is(false));
+        given().header("Authorization", ExpertClient.CREDENTIAL).when().post("/admin/deactivate").then().statusCode(200)
+                .body("expert_id", is(EXPERT)).body("active", is(false));
         assertThatStatus(() -> client.stub().forward(request(EXPERT, 0, 1, WIDTH, new float[WIDTH])),
                 Status.Code.FAILED_PRECONDITION, "is deactivated");
-        given().when().get("/admin/expert").then().statusCode(200).body("active", is(false));
-        given().when().post("/admin/activate").then().statusCode(200)
-                .body("expertId", is(EXPERT)).body("active", is(true)).body("owner", is("demo-org-1"));
+        given().header("Authorization", ExpertClient.CREDENTIAL).when().get("/admin/expert").then().statusCode(200).body("active", is(false));
+        given().header("Authorization", ExpertClient.CREDENTIAL).when().post("/admin/activate").then().statusCode(200)
+                .body("expert_id", is(EXPERT)).body("active", is(true)).body("owner", is("demo-org-1"));
         assertThat(client.stub().forward(request(EXPERT, 0, 1, WIDTH, new float[WIDTH])).getRows()).isEqualTo(1);
     }
 

@@ -7,24 +7,42 @@ import dev.flexserve.expert.v1.ForwardRequest;
 import dev.flexserve.expert.v1.ForwardResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-/** A real gRPC client of the expert-service: the generated blocking stub over a plaintext channel. */
+/**
+ * A real gRPC client of the expert-service: the generated blocking stub over a plaintext channel, sending the
+ * platform's internal credential (or another {@code authorization} value, to test refusals) as the router does.
+ */
 public final class ExpertClient implements AutoCloseable {
     public static final int MAX_MESSAGE = 64 * 1024 * 1024;
+    /** {@code %test.flexserve.internal.secret} in application.properties. */
+    public static final String SECRET = "expert-test-internal-secret-0123456789";
+    public static final String CREDENTIAL = "Bearer " + SECRET;
 
     private final ManagedChannel channel;
     private final ExpertServiceGrpc.ExpertServiceBlockingStub stub;
 
     public ExpertClient(int port) {
-        channel = ManagedChannelBuilder.forAddress("localhost", port)
+        this(port, CREDENTIAL);
+    }
+
+    /** @param authorization the {@code authorization} metadata to send; null sends none */
+    public ExpertClient(int port, String authorization) {
+        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress("localhost", port)
                 .usePlaintext()
-                .maxInboundMessageSize(MAX_MESSAGE)
-                .build();
+                .maxInboundMessageSize(MAX_MESSAGE);
+        if (authorization != null) {
+            Metadata m = new Metadata();
+            m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
+            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(m));
+        }
+        channel = builder.build();
         stub = ExpertServiceGrpc.newBlockingStub(channel);
     }
 

@@ -11,7 +11,7 @@ import java.util.Set;
 public record GenerationRequest(int[] prompt, SamplingParams params, Set<String> allowedExperts) {
     public GenerationRequest {
         if (prompt == null || prompt.length == 0) {
-            throw new IllegalArgumentException("the prompt must contain at least one token");
+            throw new InvalidPromptException("the prompt must contain at least one token");
         }
         allowedExperts = allowedExperts == null ? null : Set.copyOf(allowedExperts);
     }

@@ -2,6 +2,7 @@ package dev.flexserve.model.generation;
 
 import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.engine.Sequence;
+import dev.flexserve.model.sampling.SamplingParams;
 import dev.flexserve.model.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -40,26 +41,37 @@ public final class Generator {
     /**
      * Validates a request and creates its completion (no computation yet).
      *
-     * @throws IllegalArgumentException for a prompt that leaves no room in the context, stop sequences without a
-     *                                  tokenizer, unknown experts or an empty expert set
+     * @throws InvalidPromptException   see {@link #check}
+     * @throws IllegalArgumentException for unknown experts or an empty expert set
      */
     public Completion start(GenerationRequest request) {
-        if (tokenizer == null && !request.params().stop().isEmpty()) {
-            throw new IllegalArgumentException("stop sequences need a model with a tokenizer");
-        }
+        check(request.prompt(), request.params());
         int context = engine.config().maxPositionEmbeddings();
-        if (request.prompt().length >= context) {
-            throw new IllegalArgumentException("the prompt has " + request.prompt().length + " tokens; the context holds "
-                    + context + " including at least one generated token");
-        }
-        for (int t : request.prompt()) {
-            if (t < 0 || t >= engine.config().vocabSize()) {
-                throw new IllegalArgumentException("token id " + t + " is outside the vocabulary (0.." + (engine.config().vocabSize() - 1) + ")");
-            }
-        }
         Sequence sequence = engine.newSequence(request.allowedExperts(), request.prompt().length);
         return new Completion(request, sequence, engine.experts(), tokenizer == null ? null : tokenizer.newTextStream(),
                 eos, context);
+    }
+
+    /**
+     * Whether this model can complete {@code prompt} with {@code params}, before any work is queued.
+     *
+     * @throws InvalidPromptException for a prompt that leaves no room in the context, ids outside the vocabulary, or
+     *                                stop sequences without a tokenizer
+     */
+    public void check(int[] prompt, SamplingParams params) {
+        if (tokenizer == null && !params.stop().isEmpty()) {
+            throw new InvalidPromptException("stop sequences need a model with a tokenizer");
+        }
+        int context = engine.config().maxPositionEmbeddings();
+        if (prompt.length >= context) {
+            throw new InvalidPromptException("the prompt has " + prompt.length + " tokens; the context holds "
+                    + context + " including at least one generated token");
+        }
+        for (int t : prompt) {
+            if (t < 0 || t >= engine.config().vocabSize()) {
+                throw new InvalidPromptException("token id " + t + " is outside the vocabulary (0.." + (engine.config().vocabSize() - 1) + ")");
+            }
+        }
     }
 
     /** Advances every unfinished completion by one token. */

@@ -23,23 +23,23 @@ public record SamplingParams(double temperature, int topK, double topP, Long see
 
     public SamplingParams {
         if (!(temperature >= 0 && temperature <= MAX_TEMPERATURE)) {
-            throw new IllegalArgumentException("temperature must be between 0 and 2, got " + format(temperature));
+            throw new InvalidSamplingException("temperature must be between 0 and 2, got " + format(temperature));
         }
         if (topK < 0) {
-            throw new IllegalArgumentException("top_k must be >= 0, got " + topK);
+            throw new InvalidSamplingException("top_k must be >= 0, got " + topK);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("top_p must be in (0, 1], got " + format(topP));
+            throw new InvalidSamplingException("top_p must be in (0, 1], got " + format(topP));
         }
         if (maxTokens < 1) {
-            throw new IllegalArgumentException("max_tokens must be at least 1, got " + maxTokens);
+            throw new InvalidSamplingException("max_tokens must be at least 1, got " + maxTokens);
         }
         stop = stop == null ? List.of() : stop;
         if (stop.size() > MAX_STOP_SEQUENCES) {
-            throw new IllegalArgumentException("stop accepts at most 4 sequences, got " + stop.size());
+            throw new InvalidSamplingException("stop accepts at most 4 sequences, got " + stop.size());
         }
         if (stop.stream().anyMatch(s -> s == null || s.isEmpty())) {
-            throw new IllegalArgumentException("stop sequences must be non-empty strings");
+            throw new InvalidSamplingException("stop sequences must be non-empty strings");
         }
         stop = List.copyOf(stop);
     }

@@ -1,9 +1,8 @@
 package dev.flexserve.router.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.flexserve.router.access.Policy;
 import dev.flexserve.router.registry.ExpertRegistry;
-import dev.flexserve.router.registry.Policy;
-import dev.flexserve.router.scheduler.RequestRejectedException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,14 +11,17 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 
 /**
- * The internal admin API of the expert registry (the gateway's owner API calls it with the caller's organisation
- * enforced). Deactivate and revoke return only when no further token will be computed with the expert.
+ * The internal admin API of the expert registry. The gateway's owner API calls it with the caller's identity in the
+ * {@link CallerHeaders}; the registry scopes every call to what that caller manages. Deactivate and revoke return
+ * only when no further token will be computed with the expert.
  */
 @Path("/admin/experts")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,53 +38,57 @@ public class ExpertAdminResource {
                                   @JsonProperty("owner") String owner, @JsonProperty("policy") Policy policy) {
     }
 
+    /** The list envelope OpenAI's API uses. */
+    public record ExpertList(@JsonProperty("object") String object, @JsonProperty("data") List<ExpertRegistry.View> data) {
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(RegisterRequest request) {
+    public Response register(RegisterRequest request, @Context HttpHeaders headers) {
         if (request == null) {
-            throw new RequestRejectedException(400, null, "the request body must be a JSON object");
+            throw new InvalidRequestException(null, "the request body must be a JSON object");
         }
         ExpertRegistry.View v = registry.register(new ExpertRegistry.Registration(request.packagePath(), request.endpoint(),
-                request.owner(), request.policy()));
+                request.owner(), request.policy()), CallerHeaders.caller(headers));
         return Response.status(201).entity(v).build();
     }
 
     @GET
-    public List<ExpertRegistry.View> list() {
-        return registry.list();
+    public ExpertList list(@Context HttpHeaders headers) {
+        return new ExpertList("list", registry.list(CallerHeaders.caller(headers)));
     }
 
     @GET
     @Path("/{id}")
-    public ExpertRegistry.View get(@PathParam("id") String id) {
-        return registry.get(id);
+    public ExpertRegistry.View get(@PathParam("id") String id, @Context HttpHeaders headers) {
+        return registry.get(id, CallerHeaders.caller(headers));
     }
 
     @PUT
     @Path("/{id}/policy")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ExpertRegistry.View policy(@PathParam("id") String id, Policy policy) {
+    public ExpertRegistry.View policy(@PathParam("id") String id, Policy policy, @Context HttpHeaders headers) {
         if (policy == null) {
-            throw new RequestRejectedException(400, null, "the request body must be a policy object");
+            throw new InvalidRequestException(null, "the request body must be a policy object");
         }
-        return registry.setPolicy(id, policy);
+        return registry.setPolicy(id, policy, CallerHeaders.caller(headers));
     }
 
     @POST
     @Path("/{id}/activate")
-    public ExpertRegistry.View activate(@PathParam("id") String id) {
-        return registry.activate(id);
+    public ExpertRegistry.View activate(@PathParam("id") String id, @Context HttpHeaders headers) {
+        return registry.activate(id, CallerHeaders.caller(headers));
     }
 
     @POST
     @Path("/{id}/deactivate")
-    public ExpertRegistry.View deactivate(@PathParam("id") String id) {
-        return registry.deactivate(id);
+    public ExpertRegistry.View deactivate(@PathParam("id") String id, @Context HttpHeaders headers) {
+        return registry.deactivate(id, CallerHeaders.caller(headers));
     }
 
     @POST
     @Path("/{id}/revoke")
-    public ExpertRegistry.View revoke(@PathParam("id") String id) {
-        return registry.revoke(id);
+    public ExpertRegistry.View revoke(@PathParam("id") String id, @Context HttpHeaders headers) {
+        return registry.revoke(id, CallerHeaders.caller(headers));
     }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The internal generation API's request (the gateway translates the OpenAI API into it). Give {@code prompt}
- * (text) or {@code prompt_tokens} (ids), not both. {@code include} limits the experts to those named (each
- * must be available to {@code organization}); {@code exclude} opts experts out.
+ * (text) or {@code prompt_tokens} (ids), not both. {@code experts.include} limits the experts to those named (each
+ * must be available to the caller's organization); {@code experts.exclude} opts experts out. The caller is not part
+ * of the body: it comes in the {@link CallerHeaders}.
  */
 public record GenerateRequest(
         @JsonProperty("prompt") String prompt,
@@ -18,8 +19,9 @@ public record GenerateRequest(
         @JsonProperty("top_k") Integer topK,
         @JsonProperty("seed") Long seed,
         @JsonProperty("stop") List<String> stop,
-        @JsonProperty("organization") String organization,
-        @JsonProperty("include") List<String> include,
-        @JsonProperty("exclude") List<String> exclude,
-        @JsonProperty("stream") Boolean stream) {
+        @JsonProperty("experts") ExpertChoice experts) {
+
+    /** The request's expert choice, as the public API's {@code experts} field writes it. */
+    public record ExpertChoice(@JsonProperty("include") List<String> include, @JsonProperty("exclude") List<String> exclude) {
+    }
 }

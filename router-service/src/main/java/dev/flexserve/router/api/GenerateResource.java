@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flexserve.model.generation.GenerationResult;
 import dev.flexserve.model.sampling.SamplingParams;
+import dev.flexserve.router.access.Caller;
 import dev.flexserve.router.scheduler.GenerationJob;
-import dev.flexserve.router.scheduler.RequestRejectedException;
 import dev.flexserve.router.scheduler.Scheduler;
 import dev.flexserve.router.trunk.Trunk;
 import io.smallrye.common.annotation.Blocking;
@@ -17,6 +17,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
@@ -27,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,8 @@ import java.util.function.Consumer;
  * answers JSON; {@code POST /internal/v1/generate/stream} answers server-sent events — one {@code {"id", "token",
  * "text"}} event per generated token, then the whole response, then {@code [DONE]};
  * {@code POST /internal/v1/generate/logits} returns the logits of a prompt (equivalence checks, diagnostics).
+ * The caller's organization comes from the {@link CallerHeaders}; the response id is the request's
+ * {@code X-Request-Id} when the gateway passed one.
  */
 @Path("/internal/v1/generate")
 public class GenerateResource {
@@ -53,14 +56,11 @@ public class GenerateResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<GenerateResponse> generate(GenerateRequest request) {
+    public Uni<GenerateResponse> generate(GenerateRequest request, @Context HttpHeaders headers) {
         requireBody(request);
-        if (Boolean.TRUE.equals(request.stream())) {
-            throw new RequestRejectedException(400, "stream", "streaming requests go to /internal/v1/generate/stream");
-        }
-        String id = newId();
+        String id = requestId(headers);
         CompletableFuture<GenerationResult> result = new CompletableFuture<>();
-        scheduler.submit(job(request, t -> { }, result));
+        scheduler.submit(job(request, CallerHeaders.caller(headers), t -> { }, result));
         return Uni.createFrom().completionStage(result).map(r -> GenerateResponse.of(id, r));
     }
 
@@ -70,15 +70,16 @@ public class GenerateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
-    public Multi<String> stream(GenerateRequest request) {
+    public Multi<String> stream(GenerateRequest request, @Context HttpHeaders headers) {
         requireBody(request);
-        String id = newId();
+        String id = requestId(headers);
         // Buffers events produced before the client subscribes; the scheduler thread never blocks on the client.
         UnicastProcessor<String> events = UnicastProcessor.create();
         CompletableFuture<GenerationResult> result = new CompletableFuture<>();
-        scheduler.submit(job(request, e -> events.onNext(write(Map.of("id", id, "token", e.token(), "text", e.text()))), result));
+        scheduler.submit(job(request, CallerHeaders.caller(headers),
+                e -> events.onNext(write(Map.of("id", id, "token", e.token(), "text", e.text()))), result));
         result.whenComplete((r, failure) -> {
-            events.onNext(write(failure != null ? error(failure) : GenerateResponse.of(id, r)));
+            events.onNext(write(failure != null ? ErrorMappers.describe(failure).envelope() : GenerateResponse.of(id, r)));
             events.onNext("[DONE]");
             events.onComplete();
         });
@@ -96,9 +97,9 @@ public class GenerateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
-    public LogitsResponse logits(GenerateRequest request) {
+    public LogitsResponse logits(GenerateRequest request, @Context HttpHeaders headers) {
         requireBody(request);
-        Scheduler.Logits l = scheduler.logits(job(request, t -> { }, new CompletableFuture<>()));
+        Scheduler.Logits l = scheduler.logits(job(request, CallerHeaders.caller(headers), t -> { }, new CompletableFuture<>()));
         int positions = l.positions().length / l.vocab();
         int[] argmax = new int[positions];
         for (int p = 0; p < positions; p++) {
@@ -113,26 +114,19 @@ public class GenerateResource {
         return new LogitsResponse(l.allowed(), Arrays.copyOfRange(l.positions(), (positions - 1) * l.vocab(), positions * l.vocab()), argmax);
     }
 
-    /** A failure after the stream started is its last event, in the error envelope with the status it would have had. */
-    private static ApiError error(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof RequestRejectedException r) {
-            return ApiError.of(r.status(), r.getMessage(), r.param());
-        }
-        return ApiError.of(cause instanceof IllegalArgumentException ? 400 : 500, cause.getMessage(), null);
-    }
-
     private static void requireBody(GenerateRequest request) {
         if (request == null) {
-            throw new RequestRejectedException(400, null, "the request body must be a JSON object");
+            throw new InvalidRequestException(null, "the request body must be a JSON object");
         }
     }
 
-    private static String newId() {
-        return "gen-" + UUID.randomUUID();
+    private static String requestId(HttpHeaders headers) {
+        String given = headers.getHeaderString(CallerHeaders.REQUEST_ID);
+        return given == null || given.isBlank() ? "gen-" + UUID.randomUUID() : given;
     }
 
-    private GenerationJob job(GenerateRequest r, Consumer<GenerationJob.TokenEvent> onToken, CompletableFuture<GenerationResult> result) {
+    private GenerationJob job(GenerateRequest r, Caller caller, Consumer<GenerationJob.TokenEvent> onToken,
+                              CompletableFuture<GenerationResult> result) {
         long now = System.nanoTime();
         SamplingParams params = new SamplingParams(
                 r.temperature() == null ? 1.0 : r.temperature(),
@@ -141,23 +135,28 @@ public class GenerateResource {
                 r.seed(),
                 r.maxTokens() == null ? DEFAULT_MAX_TOKENS : r.maxTokens(),
                 r.stop());
-        return new GenerationJob(prompt(r), params, r.organization(), r.include() == null ? null : new HashSet<>(r.include()),
-                r.exclude() == null ? Set.of() : new HashSet<>(r.exclude()), onToken, result, now);
+        GenerateRequest.ExpertChoice experts = r.experts() == null ? new GenerateRequest.ExpertChoice(null, null) : r.experts();
+        Set<String> include = experts.include() == null ? null : new HashSet<>(experts.include());
+        Set<String> exclude = experts.exclude() == null ? Set.of() : new HashSet<>(experts.exclude());
+        return new GenerationJob(prompt(r), params, caller.organization(), include, exclude, onToken, result, now);
     }
 
     private int[] prompt(GenerateRequest r) {
         if ((r.prompt() == null) == (r.promptTokens() == null)) {
-            throw new RequestRejectedException(400, "prompt", "give exactly one of 'prompt' (text) and 'prompt_tokens' (ids)");
+            throw new InvalidRequestException("prompt", "give exactly one of 'prompt' (text) and 'prompt_tokens' (ids)");
         }
         if (r.promptTokens() != null) {
+            if (r.promptTokens().length == 0) {
+                throw new InvalidRequestException("prompt_tokens", "the prompt is empty");
+            }
             return r.promptTokens();
         }
         if (!trunk.tokenizer().handlesText()) {
-            throw new RequestRejectedException(400, "prompt", "this model has no tokenizer; send 'prompt_tokens'");
+            throw new InvalidRequestException("prompt", "this model has no tokenizer; send 'prompt_tokens'");
         }
         int[] ids = trunk.tokenizer().encode(r.prompt());
         if (ids.length == 0) {
-            throw new RequestRejectedException(400, "prompt", "the prompt is empty");
+            throw new InvalidRequestException("prompt", "the prompt is empty");
         }
         return ids;
     }

@@ -14,8 +14,10 @@ import dev.flexserve.expert.v1.SetActiveRequest;
 import dev.flexserve.model.engine.ExpertFfn;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -35,7 +37,9 @@ import java.util.function.Function;
 /**
  * The router's connection to one expert's expert-service replicas (round robin over {@code host:port} endpoints).
  * As an {@link ExpertFfn} it sends one layer's rows per call, float32 on the wire, with a deadline; every failure
- * becomes an {@link ExpertCallException}, which makes the engine drop the expert for the sequences it served.
+ * becomes an {@link ExpertCallException}, which makes the engine drop the expert for the sequences it served. Every
+ * call carries the platform's internal credential ({@code authorization} metadata): expert-services refuse calls
+ * without it.
  */
 public final class ExpertEndpoint implements ExpertFfn {
     static final int MAX_MESSAGE_BYTES = 256 << 20;
@@ -51,7 +55,11 @@ public final class ExpertEndpoint implements ExpertFfn {
     private final MeterRegistry metrics;
     private final Timer callTime;
 
-    public ExpertEndpoint(String expertId, String owner, List<String> endpoints, int width, Duration timeout, MeterRegistry metrics) {
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    /** @param authorization the {@code Authorization} value of the platform's internal credential */
+    public ExpertEndpoint(String expertId, String owner, List<String> endpoints, int width, Duration timeout, String authorization,
+                          MeterRegistry metrics) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("expert " + expertId + " needs at least one endpoint");
         }
@@ -63,11 +71,14 @@ public final class ExpertEndpoint implements ExpertFfn {
         this.targets = List.copyOf(endpoints);
         this.callTime = Timer.builder("flexserve.expert.call").description("Forward calls as the router sees them: RPC plus the expert's work")
                 .tag("expert", expertId).register(metrics);
+        Metadata credential = new Metadata();
+        credential.put(AUTHORIZATION, authorization);
         for (String target : endpoints) {
             // A prefill routes up to a whole prompt's rows to one expert: allow replies far above gRPC's 4 MB default.
             // Completions only hand a result to a waiting future, so they run on the transport's thread (no hop).
             ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().directExecutor()
-                    .maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
+                    .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                    .intercept(MetadataUtils.newAttachHeadersInterceptor(credential)).build();
             channels.add(channel);
             stubs.add(ExpertServiceGrpc.newBlockingStub(channel));
             futureStubs.add(ExpertServiceGrpc.newFutureStub(channel));

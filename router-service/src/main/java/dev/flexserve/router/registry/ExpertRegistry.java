@@ -3,14 +3,19 @@ package dev.flexserve.router.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flexserve.expert.v1.ExpertDescription;
+import dev.flexserve.internalauth.InternalCredential;
 import dev.flexserve.model.engine.Expert;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.PackageException;
+import dev.flexserve.router.access.Caller;
+import dev.flexserve.router.access.ExpertRule;
+import dev.flexserve.router.access.ExpertStatus;
+import dev.flexserve.router.access.PermissionDeniedException;
+import dev.flexserve.router.access.Policy;
+import dev.flexserve.router.access.UnknownExpertException;
 import dev.flexserve.router.fanout.ExpertCallException;
 import dev.flexserve.router.fanout.ExpertEndpoint;
-import dev.flexserve.router.scheduler.RequestRejectedException;
 import dev.flexserve.router.scheduler.Scheduler;
-import dev.flexserve.router.scheduler.SlotRule;
 import dev.flexserve.router.trunk.RouterSettings;
 import dev.flexserve.router.trunk.Trunk;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The expert registry: registration (the package is verified against the trunk, and the endpoint must serve
  * exactly that package), policy changes, activation, deactivation and revocation, persisted with Panache and
  * mirrored into the scheduler. Taking an expert away returns only when no step will use it any more; then the
- * expert-service is told to refuse calls too.
+ * expert-service is told to refuse calls too. Every call names its {@link Caller}: an owner sees and changes only its
+ * own organization's experts (another's answer exactly like an unknown id), operators and the platform all of them.
  */
 @Startup
 @ApplicationScoped
@@ -43,10 +49,13 @@ public class ExpertRegistry {
     private final Scheduler scheduler;
     private final RouterSettings settings;
     private final MeterRegistry metrics;
+    private final InternalCredential credential;
     private final Map<String, ExpertEndpoint> endpoints = new ConcurrentHashMap<>();
 
-    public ExpertRegistry(Trunk trunk, Scheduler scheduler, RouterSettings settings, MeterRegistry metrics) {
+    public ExpertRegistry(Trunk trunk, Scheduler scheduler, RouterSettings settings, MeterRegistry metrics,
+                          InternalCredential credential) {
         this.trunk = trunk;
+        this.credential = credential;
         this.scheduler = scheduler;
         this.settings = settings;
         this.metrics = metrics;
@@ -57,7 +66,7 @@ public class ExpertRegistry {
     public record Registration(String packagePath, String endpoints, String owner, Policy policy) {
     }
 
-    /** A registered expert as the admin API shows it. */
+    /** A registered expert as the admin API shows it ({@code package_hash} is its version). */
     public record View(String id, String owner, int slot, ExpertStatus status, String packageHash, String endpoints,
                        Policy policy, Instant registeredAt, Instant updatedAt) {
     }
@@ -75,47 +84,50 @@ public class ExpertRegistry {
         }
     }
 
-    public View register(Registration reg) {
+    public View register(Registration reg, Caller caller) {
+        if (!caller.isPlatform() && !caller.roles().contains(Caller.OPERATOR)) {
+            throw new PermissionDeniedException("only the platform or an operator registers experts");
+        }
         if (reg.packagePath() == null || reg.endpoints() == null) {
-            throw new RequestRejectedException(400, "package", "registration needs 'package' and 'endpoint'");
+            throw new RegistrationRefusedException("package", "registration needs 'package' and 'endpoint'");
         }
         ExpertPackage pkg;
         try {
             pkg = ExpertPackage.load(Path.of(reg.packagePath()), trunk.trunkPackage());
         } catch (PackageException e) {
-            throw new RequestRejectedException(400, "package", e.getMessage());
+            throw new RegistrationRefusedException("package", e.getMessage());
         }
         String id = pkg.id();
         if (id.equals(ExpertPackage.PUBLIC_ID)) {
-            throw new RequestRejectedException(409, "package", "the public expert is part of the trunk and cannot be registered");
+            throw new ExpertConflictException("the public expert is part of the trunk and cannot be registered");
         }
         String owner = reg.owner() == null ? pkg.manifest().owner() : reg.owner();
         if (!owner.equals(pkg.manifest().owner())) {
-            throw new RequestRejectedException(403, "owner", "package '" + id + "' belongs to '" + pkg.manifest().owner()
+            throw new RegistrationRefusedException("owner", "package '" + id + "' belongs to '" + pkg.manifest().owner()
                     + "', not to '" + owner + "'");
         }
         List<String> targets;
         try {
             targets = ExpertEndpoint.parse(reg.endpoints());
         } catch (IllegalArgumentException e) {
-            throw new RequestRejectedException(400, "endpoint", e.getMessage());
+            throw new RegistrationRefusedException("endpoint", e.getMessage());
         }
         synchronized (this) {
             if (QuarkusTransaction.requiringNew().call(() -> ExpertRecord.findById(id)) != null) {
-                throw new RequestRejectedException(409, "package", "expert '" + id + "' is already registered");
+                throw new ExpertConflictException("expert '" + id + "' is already registered");
             }
             ExpertEndpoint endpoint = connect(id, owner, String.join(",", targets));
             try {
                 ExpertDescription served = endpoint.describe();
                 if (!served.getPackageHash().equals(pkg.hash()) || !served.getExpertId().equals(id)) {
-                    throw new RequestRejectedException(400, "endpoint", "the expert-service at " + reg.endpoints() + " serves '"
+                    throw new RegistrationRefusedException("endpoint", "the expert-service at " + reg.endpoints() + " serves '"
                             + served.getExpertId() + "' " + served.getPackageHash() + ", not '" + id + "' " + pkg.hash());
                 }
             } catch (ExpertCallException e) {
                 endpoint.close();
                 endpoints.remove(id);
-                throw new RequestRejectedException(400, "endpoint", e.getMessage());
-            } catch (RequestRejectedException e) {
+                throw new RegistrationRefusedException("endpoint", e.getMessage());
+            } catch (RegistrationRefusedException e) {
                 endpoint.close();
                 endpoints.remove(id);
                 throw e;
@@ -141,45 +153,48 @@ public class ExpertRegistry {
         }
     }
 
-    public List<View> list() {
+    /** The experts {@code caller} manages, in slot order. */
+    public List<View> list(Caller caller) {
         return QuarkusTransaction.requiringNew().call(() -> ExpertRecord.<ExpertRecord>listAll().stream()
+                .filter(r -> caller.manages(r.owner))
                 .sorted((a, b) -> Integer.compare(a.slot, b.slot)).map(ExpertRegistry::view).toList());
     }
 
-    public View get(String id) {
-        return view(find(id));
+    public View get(String id, Caller caller) {
+        return view(find(id, caller));
     }
 
-    public View setPolicy(String id, Policy policy) {
+    public View setPolicy(String id, Policy policy, Caller caller) {
+        find(id, caller);
         return update(id, r -> r.policy = write(policy));
     }
 
-    public View activate(String id) {
-        ExpertRecord current = find(id);
+    public View activate(String id, Caller caller) {
+        ExpertRecord current = find(id, caller);
         if (current.status == ExpertStatus.REVOKED) {
-            throw new RequestRejectedException(409, null, "expert '" + id + "' is revoked; revocation is final");
+            throw new ExpertConflictException("expert '" + id + "' is revoked; revocation is final");
         }
         ExpertEndpoint.Confirmation c = endpoints.get(id).setActive(true);
         if (c.confirmed() == 0) {
-            throw new RequestRejectedException(409, null, "no expert-service replica of '" + id + "' confirmed activation: "
+            throw new ExpertConflictException("no expert-service replica of '" + id + "' confirmed activation: "
                     + String.join("; ", c.failures()));
         }
         return update(id, r -> r.status = ExpertStatus.ACTIVE);
     }
 
-    public View deactivate(String id) {
-        return takeAway(id, ExpertStatus.INACTIVE);
+    public View deactivate(String id, Caller caller) {
+        return takeAway(id, ExpertStatus.INACTIVE, caller);
     }
 
-    public View revoke(String id) {
-        return takeAway(id, ExpertStatus.REVOKED);
+    public View revoke(String id, Caller caller) {
+        return takeAway(id, ExpertStatus.REVOKED, caller);
     }
 
     /** The router stops routing first (and waits for the step in flight), then tells the expert-service. */
-    private View takeAway(String id, ExpertStatus status) {
-        ExpertRecord current = find(id);
+    private View takeAway(String id, ExpertStatus status, Caller caller) {
+        ExpertRecord current = find(id, caller);
         if (current.status == ExpertStatus.REVOKED && status != ExpertStatus.REVOKED) {
-            throw new RequestRejectedException(409, null, "expert '" + id + "' is revoked; revocation is final");
+            throw new ExpertConflictException("expert '" + id + "' is revoked; revocation is final");
         }
         View v = update(id, r -> r.status = status);
         ExpertEndpoint.Confirmation c = endpoints.get(id).setActive(false);
@@ -196,7 +211,7 @@ public class ExpertRegistry {
         ExpertRecord r = QuarkusTransaction.requiringNew().call(() -> {
             ExpertRecord rec = ExpertRecord.findById(id);
             if (rec == null) {
-                throw new RequestRejectedException(404, null, "unknown expert '" + id + "'");
+                throw new UnknownExpertException(id);
             }
             change.apply(rec);
             rec.updatedAt = Instant.now();
@@ -206,17 +221,17 @@ public class ExpertRegistry {
         return view(r);
     }
 
-    private ExpertRecord find(String id) {
+    private ExpertRecord find(String id, Caller caller) {
         ExpertRecord r = QuarkusTransaction.requiringNew().call(() -> ExpertRecord.<ExpertRecord>findById(id));
-        if (r == null) {
-            throw new RequestRejectedException(404, null, "unknown expert '" + id + "'");
+        if (r == null || !caller.manages(r.owner)) {
+            throw new UnknownExpertException(id);
         }
         return r;
     }
 
     private ExpertEndpoint connect(String id, String owner, String targets) {
         ExpertEndpoint e = new ExpertEndpoint(id, owner, ExpertEndpoint.parse(targets), trunk.trunkPackage().config().hiddenSize(),
-                settings.expertTimeout(), metrics);
+                settings.expertTimeout(), credential.headerValue(), metrics);
         endpoints.put(id, e);
         return e;
     }
@@ -232,8 +247,8 @@ public class ExpertRegistry {
         return new Expert(r.id, r.owner, r.packageHash, rows, r.bias == null ? null : floats(r.bias), endpoint);
     }
 
-    private static SlotRule rule(ExpertRecord r) {
-        return new SlotRule(r.owner, r.status, read(r.policy));
+    private static ExpertRule rule(ExpertRecord r) {
+        return new ExpertRule(r.owner, r.status, read(r.policy));
     }
 
     private static View view(ExpertRecord r) {

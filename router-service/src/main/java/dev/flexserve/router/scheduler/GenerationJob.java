@@ -8,12 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A generation request as the scheduler queues it: prompt ids, sampling, the caller's organisation and its expert
+ * A generation request as the scheduler queues it: prompt ids, sampling, the caller's organization and its expert
  * choices. {@code include} null means every expert the caller may use. Tokens are reported to {@code onToken} as
  * they are generated (on the scheduler thread: it must not block) and the result completes {@code result}.
  * {@code submittedNanos} ({@link System#nanoTime()}) is when the caller asked, for time-to-first-token.
  */
-public record GenerationJob(int[] prompt, SamplingParams params, String organisation, Set<String> include,
+public record GenerationJob(int[] prompt, SamplingParams params, String organization, Set<String> include,
                             Set<String> exclude, Consumer<TokenEvent> onToken, CompletableFuture<GenerationResult> result,
                             long submittedNanos) {
 

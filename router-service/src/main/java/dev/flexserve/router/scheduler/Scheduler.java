@@ -6,8 +6,11 @@ import dev.flexserve.model.generation.Completion;
 import dev.flexserve.model.generation.GenerationRequest;
 import dev.flexserve.model.generation.Generator;
 import dev.flexserve.model.packages.ExpertPackage;
-import dev.flexserve.router.registry.ExpertStatus;
-import dev.flexserve.router.registry.Policy;
+import dev.flexserve.router.access.ExpertNotGrantedException;
+import dev.flexserve.router.access.ExpertRule;
+import dev.flexserve.router.access.ExpertStatus;
+import dev.flexserve.router.access.Policy;
+import dev.flexserve.router.access.UnknownExpertException;
 import dev.flexserve.router.trunk.RouterSettings;
 import dev.flexserve.router.trunk.Trunk;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,7 +70,7 @@ public class Scheduler {
     private final Thread loop;
     private volatile Directory directory = new Directory(List.of(), List.of());
     private volatile boolean stopping;
-    private Generator generator;
+    private volatile Generator generator;
     private long reservedBytes;
 
     public Scheduler(Trunk trunk, RouterSettings settings, MeterRegistry metrics) {
@@ -95,19 +98,19 @@ public class Scheduler {
         metrics.gauge("flexserve.requests.queued", queue, BlockingQueue::size);
         ExpertPackage pub = trunk.publicExpert();
         setSlot(PUBLIC_SLOT, new Expert(pub.id(), pub.manifest().owner(), pub.hash(), pub.router(), pub.bias(), trunk.publicFfn()),
-                new SlotRule(pub.manifest().owner(), ExpertStatus.ACTIVE, Policy.everyone()));
+                new ExpertRule(pub.manifest().owner(), ExpertStatus.ACTIVE, Policy.everyone()));
         this.loop = new Thread(this::run, "scheduler");
         loop.start();
     }
 
     /** The experts by slot and the rule of each, replaced as a whole so readers never see half an update. */
-    private record Directory(List<Expert> experts, List<SlotRule> rules) {
-        Directory with(int slot, Expert expert, SlotRule rule) {
+    private record Directory(List<Expert> experts, List<ExpertRule> rules) {
+        Directory with(int slot, Expert expert, ExpertRule rule) {
             if (slot > experts.size()) {
                 throw new IllegalStateException("expert slots are filled in order; slot " + experts.size() + " is next, not " + slot);
             }
             List<Expert> e = new ArrayList<>(experts);
-            List<SlotRule> r = new ArrayList<>(rules);
+            List<ExpertRule> r = new ArrayList<>(rules);
             if (slot == experts.size()) {
                 e.add(expert);
                 r.add(rule);
@@ -120,7 +123,7 @@ public class Scheduler {
     }
 
     /** Installs (or replaces) the expert in {@code slot} between two steps; slots are added in order. */
-    public void setSlot(int slot, Expert expert, SlotRule rule) {
+    public void setSlot(int slot, Expert expert, ExpertRule rule) {
         stepLock.lock();
         try {
             synchronized (this) {
@@ -137,7 +140,7 @@ public class Scheduler {
      * Changes an expert's status or policy. Returns after the step in flight (if any) has finished: from then on
      * every step applies the new rule.
      */
-    public void updateRule(int slot, SlotRule rule) {
+    public void updateRule(int slot, ExpertRule rule) {
         synchronized (this) {
             Directory d = directory;
             directory = d.with(slot, d.experts().get(slot), rule);
@@ -156,27 +159,50 @@ public class Scheduler {
     }
 
     /**
-     * Validates the request's expert choice against the rules now and queues it.
+     * Validates the request (its prompt and sampling against the model, its expert choice against the rules now) and
+     * queues it.
      *
-     * @throws RequestRejectedException 404 for an unknown expert, 403 for one the caller may not use, 400 when no
-     *                                  expert is left or the request cannot fit the cache budget, 429 when full
+     * @throws UnknownExpertException     for an unknown expert
+     * @throws ExpertNotGrantedException  for one the caller may not use
+     * @throws NoExpertLeftException      when no expert is left
+     * @throws KvCacheBudgetException     when the request could never fit the cache budget
+     * @throws dev.flexserve.model.generation.InvalidPromptException for a prompt the model cannot complete
+     * @throws QueueFullException         when the queue is full
      */
     public void submit(GenerationJob job) {
+        generator.check(job.prompt(), job.params());
         Set<String> allowed = allowedIds(job, Instant.now());
         long need = bytesFor(job);
         if (need > settings.kvCacheBudgetBytes()) {
-            throw new RequestRejectedException(400, "max_tokens", "prompt plus max_tokens needs " + need
-                    + " bytes of KV cache, more than this router's budget of " + settings.kvCacheBudgetBytes());
+            throw new KvCacheBudgetException(need, settings.kvCacheBudgetBytes());
         }
         if (allowed.isEmpty()) {
-            throw new RequestRejectedException(400, "experts", "no expert is left to serve this request");
+            throw new NoExpertLeftException();
         }
         if (!queue.offer(job)) {
-            throw new RequestRejectedException(429, null, "the router is at capacity (" + settings.maxQueue() + " requests queued); retry later");
+            throw new QueueFullException(settings.maxQueue());
         }
         synchronized (queue) {
             queue.notifyAll();
         }
+    }
+
+    /** An expert a caller may use now, as {@code /v1/models} lists it; {@code version} is its package hash. */
+    public record AvailableExpert(String id, String owner, ExpertStatus status, String version) {
+    }
+
+    /** The experts {@code organization} may use at {@code now}, in slot order (the public expert first). */
+    public List<AvailableExpert> available(String organization, Instant now) {
+        Directory d = directory;
+        List<AvailableExpert> out = new ArrayList<>();
+        for (int s = 0; s < d.experts().size(); s++) {
+            ExpertRule rule = d.rules().get(s);
+            if (rule.allows(organization, now)) {
+                Expert e = d.experts().get(s);
+                out.add(new AvailableExpert(e.id(), e.owner(), rule.status(), e.version()));
+            }
+        }
+        return out;
     }
 
     /** Logits of every prompt position, for diagnostics and equivalence checks. */
@@ -190,7 +216,7 @@ public class Scheduler {
     public Logits logits(GenerationJob job) {
         Set<String> allowed = allowedIds(job, Instant.now());
         if (allowed.isEmpty()) {
-            throw new RequestRejectedException(400, "experts", "no expert is left to serve this request");
+            throw new NoExpertLeftException();
         }
         stepLock.lock();
         try {
@@ -218,22 +244,21 @@ public class Scheduler {
         for (Set<String> named : List.of(job.include() == null ? Set.<String>of() : job.include(), job.exclude())) {
             for (String id : named) {
                 if (!byId.containsKey(id)) {
-                    throw new RequestRejectedException(404, "experts", "unknown expert '" + id + "'");
+                    throw new UnknownExpertException(id);
                 }
             }
         }
         Set<String> allowed = new LinkedHashSet<>();
         if (job.include() != null) {
             for (String id : job.include()) {
-                if (!d.rules().get(byId.get(id)).allows(job.organisation(), now)) {
-                    throw new RequestRejectedException(403, "experts", "expert '" + id + "' is not available to organisation '"
-                            + job.organisation() + "'");
+                if (!d.rules().get(byId.get(id)).allows(job.organization(), now)) {
+                    throw new ExpertNotGrantedException(id, job.organization());
                 }
                 allowed.add(id);
             }
         } else {
             for (int s = 0; s < current.size(); s++) {
-                if (d.rules().get(s).allows(job.organisation(), now)) {
+                if (d.rules().get(s).allows(job.organization(), now)) {
                     allowed.add(current.get(s).id());
                 }
             }
@@ -338,7 +363,7 @@ public class Scheduler {
             int[] allowed = r.completion.sequence().allowed();
             List<Integer> revoked = new ArrayList<>();
             for (int s : allowed) {
-                if (!d.rules().get(s).allows(r.job.organisation(), now)) {
+                if (!d.rules().get(s).allows(r.job.organization(), now)) {
                     revoked.add(s);
                 }
             }
@@ -374,7 +399,7 @@ public class Scheduler {
             try {
                 Set<String> allowed = allowedIds(job, now);
                 if (allowed.isEmpty()) {
-                    throw new RequestRejectedException(400, "experts", "no expert is left to serve this request");
+                    throw new NoExpertLeftException();
                 }
                 Completion c = generator.start(new GenerationRequest(job.prompt(), job.params(), allowed));
                 running.add(new Running(job, c, need));

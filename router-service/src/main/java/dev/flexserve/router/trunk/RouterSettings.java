@@ -5,12 +5,16 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Every router-service setting (prefix {@code flexserve.router}); see the module README. */
 @ConfigMapping(prefix = "flexserve.router")
 public interface RouterSettings {
     /** Directory with the trunk package and the public expert package. */
     Path models();
+
+    /** The id clients name as {@code model}; default: the model set directory's name. */
+    Optional<String> modelId();
 
     @WithDefault("0")
     int expertsPerToken();

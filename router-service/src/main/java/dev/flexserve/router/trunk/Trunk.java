@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The public model this router serves: the verified trunk package with its ONNX Runtime sessions and tokenizer,
@@ -28,6 +29,8 @@ public class Trunk {
     private final ExpertPackage publicExpert;
     private final OnnxExpertFfn publicFfn;
     private final Tokenizer tokenizer;
+    private final String modelId;
+    private final Instant loadedAt;
 
     public Trunk(RouterSettings settings) {
         Path dir = settings.models();
@@ -39,7 +42,9 @@ public class Trunk {
         runtime = new TrunkRuntime(trunkPackage, settings.intraOpThreads());
         publicFfn = new OnnxExpertFfn(publicExpert, trunkPackage.config().hiddenSize(), settings.intraOpThreads());
         tokenizer = trunkPackage.openTokenizer();
-        LOG.infof("trunk %s loaded from %s (%d layers, d=%d, vocab %d)", trunkPackage.hash(), dir,
+        modelId = settings.modelId().orElse(dir.toAbsolutePath().normalize().getFileName().toString());
+        loadedAt = Instant.now();
+        LOG.infof("model %s: trunk %s loaded from %s (%d layers, d=%d, vocab %d)", modelId, trunkPackage.hash(), dir,
                 trunkPackage.config().numHiddenLayers(), trunkPackage.config().hiddenSize(), trunkPackage.config().vocabSize());
     }
 
@@ -61,6 +66,15 @@ public class Trunk {
 
     public Tokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The id clients name this model by. */
+    public String modelId() {
+        return modelId;
+    }
+
+    public Instant loadedAt() {
+        return loadedAt;
     }
 
     @PreDestroy

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import static io.restassured.RestAssured.given;
+import static dev.flexserve.router.Internal.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Admission control: one sequence at a time and one waiting; every further request is answered 429 at once. */

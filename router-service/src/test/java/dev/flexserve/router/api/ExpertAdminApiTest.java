@@ -6,8 +6,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
-import static io.restassured.RestAssured.given;
+import static dev.flexserve.router.Internal.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /** Registration refuses what it cannot verify; the registry's success paths run in the platform tests. */
 @QuarkusTest
@@ -29,7 +30,7 @@ class ExpertAdminApiTest {
     @Test
     void packageOfAnotherOwnerIsRefused() {
         register("{\"package\": \"" + DemoModelsResource.models().resolve("expert-1") + "\", \"endpoint\": \"localhost:1\", \"owner\": \"mallory\"}")
-                .statusCode(403).body("error.message", containsString("belongs to 'demo-org-1'"));
+                .statusCode(400).body("error.message", containsString("belongs to 'demo-org-1'")).body("error.param", equalTo("owner"));
     }
 
     @Test

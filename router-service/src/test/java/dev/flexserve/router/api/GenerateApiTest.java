@@ -24,7 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static io.restassured.RestAssured.given;
+import static dev.flexserve.router.Internal.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -59,7 +59,7 @@ class GenerateApiTest {
     @Test
     void greedyGenerationEqualsTheInProcessEngine() {
         JsonNode r = post("/internal/v1/generate", """
-                {"prompt": "The committee met on", "max_tokens": 12, "temperature": 0, "include": ["public"], "organization": "acme"}""", 200);
+                {"prompt": "The committee met on", "max_tokens": 12, "temperature": 0, "experts": {"include": ["public"]}}""", 200);
         GenerationResult expected = new Generator(engine, tokenizer).generate(new GenerationRequest(
                 tokenizer.encode("The committee met on"), SamplingParams.greedy(12), Set.of("public")));
         assertArrayEquals(expected.tokens(), ints(r.get("tokens")));
@@ -74,7 +74,7 @@ class GenerateApiTest {
     @Test
     void logitsEqualTheInProcessEngine() {
         JsonNode r = post("/internal/v1/generate/logits", """
-                {"prompt_tokens": [84, 104, 101, 32, 99], "include": ["public"], "organization": "acme"}""", 200);
+                {"prompt_tokens": [84, 104, 101, 32, 99], "experts": {"include": ["public"]}}""", 200);
         Sequence seq = engine.newSequence(Set.of("public"), 5);
         float[] expected = engine.forward(List.of(seq), List.of(new int[]{84, 104, 101, 32, 99}), false)[0];
         JsonNode actual = r.get("last_logits");
@@ -92,7 +92,7 @@ class GenerateApiTest {
     void streamsOneEventPerTokenThenTheResultThenDone() throws Exception {
         String body = given().contentType(ContentType.JSON)
                 .body("""
-                        {"prompt": "Hello", "max_tokens": 6, "temperature": 0, "include": ["public"], "organization": "acme"}""")
+                        {"prompt": "Hello", "max_tokens": 6, "temperature": 0, "experts": {"include": ["public"]}}""")
                 .post("/internal/v1/generate/stream")
                 .then().statusCode(200).contentType(containsString("text/event-stream"))
                 .extract().asString();
@@ -122,11 +122,11 @@ class GenerateApiTest {
             "no prompt             | {\"max_tokens\": 3}                                     | 400 | exactly one of",
             "temperature too high  | {\"prompt\": \"x\", \"temperature\": 5}                 | 400 | temperature must be between 0 and 2",
             "token outside vocab   | {\"prompt_tokens\": [5000]}                             | 400 | outside the vocabulary",
-            "unknown expert        | {\"prompt\": \"x\", \"include\": [\"nobody\"]}          | 404 | unknown expert 'nobody'",
+            "unknown expert        | {\"prompt\": \"x\", \"experts\": {\"include\": [\"nobody\"]}} | 404 | unknown expert 'nobody'",
             "unknown field         | {\"prompt\": \"x\", \"temprature\": 0.5}                | 400 | temprature",
             "max_tokens zero       | {\"prompt\": \"x\", \"max_tokens\": 0}                  | 400 | max_tokens must be at least 1",
-            "all experts excluded  | {\"prompt\": \"x\", \"exclude\": [\"public\"]}          | 400 | no expert is left",
-            "stream on JSON path   | {\"prompt\": \"x\", \"stream\": true}                   | 400 | /internal/v1/generate/stream",
+            "all experts excluded  | {\"prompt\": \"x\", \"experts\": {\"exclude\": [\"public\"]}} | 400 | no expert is left",
+            "empty prompt tokens   | {\"prompt_tokens\": []}                               | 400 | the prompt is empty",
     })
     void badRequestsGetTheOpenAiErrorEnvelope(String name, String body, int status, String message) {
         given().contentType(ContentType.JSON).body(body).post("/internal/v1/generate")

@@ -1,6 +1,7 @@
 package dev.flexserve.router.registry;
 
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.access.ExpertStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import static dev.flexserve.router.Internal.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -79,7 +80,7 @@ class RegistryOnPostgresTest {
         r.packageHash = "ab".repeat(32);
         r.endpoints = "127.0.0.1:9101";
         r.status = ExpertStatus.INACTIVE;
-        r.policy = "{\"organisations\":[\"acme\"],\"windows\":[]}";
+        r.policy = "{\"organizations\":[\"acme\"],\"windows\":[]}";
         r.router = new byte[]{0, 0, (byte) 0x80, 0x3f};
         r.registeredAt = Instant.parse("2026-11-25T00:00:00Z");
         r.updatedAt = r.registeredAt;
@@ -87,8 +88,8 @@ class RegistryOnPostgresTest {
 
         given().get("/admin/experts/hospital-notes").then().statusCode(200)
                 .body("owner", equalTo("hospital"))
-                .body("status", equalTo("INACTIVE"))
-                .body("policy.organisations", hasItem("acme"));
+                .body("status", equalTo("inactive"))
+                .body("policy.organizations", hasItem("acme"));
         assertEquals(1, countRows("hospital-notes"), "the row is in PostgreSQL");
     }
 

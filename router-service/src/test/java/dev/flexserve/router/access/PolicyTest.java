@@ -1,4 +1,4 @@
-package dev.flexserve.router.registry;
+package dev.flexserve.router.access;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,16 +14,16 @@ class PolicyTest {
     static final Instant NOON = Instant.parse("2026-11-25T12:00:00Z");
 
     @Test
-    void grantsNamedOrganisationsAndTheOwner() {
+    void grantsNamedOrganizationsAndTheOwner() {
         Policy p = new Policy(Set.of("acme"), List.of());
         assertTrue(p.grants("acme", "hospital", NOON));
         assertTrue(p.grants("hospital", "hospital", NOON), "the owner may always use its own expert");
         assertFalse(p.grants("globex", "hospital", NOON));
-        assertFalse(p.grants(null, "hospital", NOON), "a caller without organisation gets only what everyone gets");
+        assertFalse(p.grants(null, "hospital", NOON), "a caller without organization gets only what everyone gets");
     }
 
     @Test
-    void everyoneIncludesCallersWithoutOrganisation() {
+    void everyoneIncludesCallersWithoutOrganization() {
         assertTrue(Policy.everyone().grants(null, "hospital", NOON));
         assertTrue(Policy.everyone().grants("globex", "hospital", NOON));
     }
@@ -40,7 +40,7 @@ class PolicyTest {
 
     @Test
     void invalidPoliciesAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new Policy.Window(NOON, NOON));
-        assertThrows(IllegalArgumentException.class, () -> new Policy(Set.of(" "), List.of()));
+        assertThrows(InvalidPolicyException.class, () -> new Policy.Window(NOON, NOON));
+        assertThrows(InvalidPolicyException.class, () -> new Policy(Set.of(" "), List.of()));
     }
 }

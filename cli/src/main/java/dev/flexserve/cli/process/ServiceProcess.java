@@ -1,4 +1,4 @@
-package dev.flexserve.cli.up;
+package dev.flexserve.cli.process;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,25 +10,43 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One FlexServe service running as its own JVM process on localhost: started from its Quarkus jar with
- * system properties, its output in a log file, ready when {@code /q/health/ready} answers 200.
+ * One FlexServe service (or a server it needs, such as Keycloak) running as its own process on localhost: its
+ * output in a log file, ready when its readiness URL answers 200. Settings that are secrets travel in the
+ * environment, never on the command line, where any local user could read them.
  */
 public final class ServiceProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final int port;
+    private final URI ready;
     private final Path log;
     private Process process;
 
-    public ServiceProcess(String name, Path jar, List<String> jvmOptions, List<String> properties, int port, Path log) {
+    /**
+     * @param ready the URL that answers 200 once the service is ready
+     */
+    public ServiceProcess(String name, List<String> command, Map<String, String> environment, int port, URI ready, Path log) {
         this.name = name;
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
         this.port = port;
+        this.ready = ready;
         this.log = log;
+    }
+
+    /**
+     * A Quarkus service from its jar, with system properties and environment variables, on {@code port} of
+     * 127.0.0.1; ready when {@code /q/health/ready} on {@code healthPort} answers 200.
+     */
+    public static ServiceProcess quarkus(String name, Path jar, List<String> jvmOptions, List<String> properties,
+                                         Map<String, String> environment, int port, int healthPort, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -37,7 +55,8 @@ public final class ServiceProcess {
         properties.forEach(p -> cmd.add("-D" + p));
         cmd.add("-jar");
         cmd.add(jar.toString());
-        this.command = List.copyOf(cmd);
+        return new ServiceProcess(name, cmd, environment, port,
+                URI.create("http://127.0.0.1:" + healthPort + "/q/health/ready"), log);
     }
 
     public String name() {
@@ -61,21 +80,23 @@ public final class ServiceProcess {
             throw new IllegalStateException(name + " is already running");
         }
         Files.createDirectories(log.getParent());
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(environment);
+        process = pb.start();
     }
 
     /** Waits until the service is ready; fails fast, with the log's tail, when the process exits. */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException(name + " exited with code " + process.exitValue() + " during startup; last lines of "
                         + log + ":\n" + tail(20));
             }
             try {
-                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -86,19 +107,25 @@ public final class ServiceProcess {
         throw new IOException(name + " was not ready after " + timeout.toSeconds() + " s; see " + log);
     }
 
-    /** Ends the process the way an operator's kill would (SIGKILL): no shutdown hooks, no goodbye. */
+    /** Ends the process and its children the way an operator's kill would (SIGKILL): no shutdown hooks, no goodbye. */
     public synchronized void kill() throws InterruptedException {
         if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 
-    /** Asks the process to shut down (SIGTERM), then kills it if it has not ended after 20 s. */
+    /** Asks the process to shut down (SIGTERM), then kills it and its children if it has not ended after 20 s. */
     public synchronized void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            List<ProcessHandle> children = process.descendants().toList();
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                children.forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            for (ProcessHandle child : children) {
+                child.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
             }
         }
     }
