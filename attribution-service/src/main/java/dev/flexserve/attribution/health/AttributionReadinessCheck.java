@@ -5,7 +5,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness of the attribution service; later issues make it depend on Kafka and the database. */
+/**
+ * The service's own readiness entry; the database (Agroal) and the Kafka consumer (SmallRye Reactive Messaging) add
+ * their checks to {@code /q/health/ready} themselves.
+ */
 @Readiness
 @ApplicationScoped
 public class AttributionReadinessCheck implements HealthCheck {
