@@ -1,4 +1,4 @@
--- The router's expert registry (registry.ExpertRecord). Runs on PostgreSQL in production and on H2 by default.
+-- The router's expert registry (registry.ExpertRecord), on PostgreSQL.
 CREATE TABLE expert (
     id            VARCHAR(255)  NOT NULL PRIMARY KEY,
     owner         VARCHAR(255)  NOT NULL,
@@ -6,7 +6,7 @@ CREATE TABLE expert (
     package_path  VARCHAR(2000) NOT NULL,
     package_hash  VARCHAR(64)   NOT NULL,
     endpoints     VARCHAR(2000) NOT NULL,
-    status        VARCHAR(16)   NOT NULL,
+    status        VARCHAR(16)   NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE', 'REVOKED')),
     policy        VARCHAR(8000) NOT NULL,
     router        BYTEA         NOT NULL,
     bias          BYTEA,

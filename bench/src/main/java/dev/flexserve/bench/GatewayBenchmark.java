@@ -36,7 +36,7 @@ public final class GatewayBenchmark {
         Path models = work.resolve("models");
         DemoModels.write(models);
         try (Keycloak keycloak = Keycloak.start(work, Platform.port(0), KeycloakDistribution.defaultCache(), List.of("acme"));
-             Platform platform = Platform.start(new Platform.Settings(home, models, work, 0, 0, 0,
+             Platform platform = Platform.start(new Platform.Settings(home, models, work, Platform.Ports.any(),
                      List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx256m", "-XX:+UseSerialGC"),
                      List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dflexserve.gateway.quota.requests-per-minute=1000000")), keycloak)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -71,7 +71,7 @@ public final class PipelineBenchmark {
         Path work = Files.createTempDirectory("flexserve-pipeline-bench");
         Path logs = work.resolve("logs");
         PostgresServer postgres = new PostgresServer(work.resolve("postgres"), work.resolve("postgres-binaries"), 0,
-                "flexserve", "flexserve", "bench", logs.resolve("postgres.log"));
+                List.of("flexserve"), "flexserve", "bench", logs.resolve("postgres.log"));
         KafkaBroker kafka = new KafkaBroker(work.resolve("kafka"), 0, logs.resolve("kafka.log"));
         ServiceProcess service = null;
         try {
@@ -83,7 +83,7 @@ public final class PipelineBenchmark {
             int port = freePort();
             service = ServiceProcess.quarkus("attribution-service", jar, List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(
                     "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                    "quarkus.datasource.jdbc.url=" + postgres.jdbcUrl(),
+                    "quarkus.datasource.jdbc.url=" + postgres.jdbcUrl("flexserve"),
                     "quarkus.datasource.username=" + postgres.user()),
                     Map.of("QUARKUS_DATASOURCE_PASSWORD", postgres.password(),
                             "FLEXSERVE_INTERNAL_SECRET", UUID.randomUUID() + "-" + UUID.randomUUID()),
@@ -92,7 +92,7 @@ public final class PipelineBenchmark {
             service.awaitReady(Duration.ofMinutes(3));
 
             try (KafkaProducer<String, byte[]> producer = routerLikeProducer(kafka.bootstrapServers());
-                 Connection db = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
+                 Connection db = DriverManager.getConnection(postgres.jdbcUrl("flexserve"), postgres.user(), postgres.password())) {
                 String warmUp = run("warm-up");
                 sendAsFastAsAcknowledged(producer, warmUp, 1000);
                 awaitStored(db, warmUp, 1000);

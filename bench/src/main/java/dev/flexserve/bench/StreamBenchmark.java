@@ -56,7 +56,7 @@ public final class StreamBenchmark {
         }
         List<LatencyStats> distributed = new ArrayList<>();
         String breakdown;
-        try (Platform platform = Platform.start(new Platform.Settings(home, models, work.resolve("state"), 0, 0, 0,
+        try (Platform platform = Platform.start(new Platform.Settings(home, models, work.resolve("state"), Platform.Ports.any(),
                 routerJvm, List.of("-Xmx256m", "-XX:+UseSerialGC"), List.of()))) {
             PlatformDriver driver = new PlatformDriver(platform.router().url(), platform.internalSecret());
             List<String> experts = platform.experts().values().stream().map(ServiceProcess::url).toList();

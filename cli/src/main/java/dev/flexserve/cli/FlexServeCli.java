@@ -4,6 +4,7 @@ import dev.flexserve.cli.generate.GenerateCommand;
 import dev.flexserve.cli.identity.TokenCommand;
 import dev.flexserve.cli.model.ModelCommand;
 import dev.flexserve.cli.up.UpCommand;
+import dev.flexserve.cli.usage.UsageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +36,7 @@ import java.util.logging.Logger;
                 GenerateCommand.class,
                 UpCommand.class,
                 TokenCommand.class,
+                UsageCommand.class,
                 dev.flexserve.ownerkit.OwnerCommand.class,
         })
 public final class FlexServeCli implements Callable<Integer> {

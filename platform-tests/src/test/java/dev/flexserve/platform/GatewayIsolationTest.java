@@ -1,22 +1,21 @@
 package dev.flexserve.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexserve.cli.identity.Identities;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Security claims as attacks against the running platform with a real Keycloak: every gateway endpoint called with
  * no token, an expired token, a badly signed one, a forged one, another realm's, one without an organization, the
  * wrong role and the wrong organization is refused (401, 403 or 404), and reading the state back — the registry's
- * statuses and policies, every organization's quota counters — shows nothing changed.
+ * statuses and policies, every organization's quota counters — shows nothing changed. Usage reports show an owner
+ * only its own experts' use and a consumer only its own requests.
  */
 @Order(1)
 @ExtendWith(GatewayPlatform.class)
@@ -61,7 +61,8 @@ class GatewayIsolationTest {
                 new String[]{"POST", "/v1/experts/expert-1/deactivate", null},
                 new String[]{"POST", "/v1/experts/expert-1/revoke", null},
                 new String[]{"POST", "/v1/experts/expert-1/activate", null},
-                new String[]{"GET", "/v1/quotas", null});
+                new String[]{"GET", "/v1/quotas", null},
+                new String[]{"GET", "/v1/usage?group_by=expert", null});
     }
 
     static String modelId() {
@@ -101,6 +102,9 @@ class GatewayIsolationTest {
             assertEquals(403, r.status(), "no organization on " + e[1] + ": " + r.raw());
         }
         for (String[] e : endpoints()) {
+            if (e[1].startsWith("/v1/usage")) {
+                continue; // every role reads usage, each its own
+            }
             boolean consumerCall = e[1].startsWith("/v1/completions") || e[1].startsWith("/v1/chat") || e[1].startsWith("/v1/models");
             String wrongRole = consumerCall ? acmeOwner : acmeConsumer;
             GatewayHttp.Reply r = call(e[0], gateway + e[1], wrongRole, e[2]);
@@ -163,6 +167,59 @@ class GatewayIsolationTest {
         } finally {
             assertEquals(200, call("PUT", gateway + "/v1/experts/expert-3/policy", owner3, "{\"organizations\": [\"*\"]}").status());
         }
+    }
+
+    @Test
+    void usageReportsShowEachOrganizationOnlyWhatIsItsOwn() throws Exception {
+        String model = modelId();
+        String acmeRequest = complete(p.token("acme", "consumer"), model, "[\"public\", \"expert-1\"]");
+        String globexRequest = complete(p.token("globex", "consumer"), model, "[\"public\", \"expert-2\"]");
+        String operator = p.token("flexserve", "operator");
+        for (String id : List.of(acmeRequest, globexRequest)) {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (requests(get(gateway + "/v1/usage?request_id=" + id, operator).body()) == 0) {
+                assertThat(System.nanoTime()).as("the attribution of %s is recorded", id).isLessThan(deadline);
+                Thread.sleep(250);
+            }
+        }
+        String owner1 = p.token("demo-org-1", "owner");
+        JsonNode ownUse = get(gateway + "/v1/usage?group_by=expert,organization", owner1).body();
+        assertThat(ownUse.findValuesAsText("expert")).as("an owner sees its own experts only").containsOnly("expert-1");
+        assertThat(ownUse.findValuesAsText("organization")).contains("acme");
+        assertThat(requests(get(gateway + "/v1/usage?request_id=" + globexRequest, owner1).body()))
+                .as("another organization's request used none of its experts").isZero();
+        assertThat(requests(get(gateway + "/v1/usage?request_id=" + acmeRequest, owner1).body())).isEqualTo(1);
+        assertEquals(403, get(gateway + "/v1/usage?owner=demo-org-2", owner1).status());
+
+        String acme = p.token("acme", "consumer");
+        JsonNode acmeUse = get(gateway + "/v1/usage?group_by=organization", acme).body();
+        assertThat(acmeUse.findValuesAsText("organization")).containsExactly("acme");
+        assertThat(requests(get(gateway + "/v1/usage?request_id=" + globexRequest, acme).body())).isZero();
+        assertThat(requests(get(gateway + "/v1/usage?request_id=" + acmeRequest, acme).body())).isEqualTo(1);
+        assertEquals(403, get(gateway + "/v1/usage?organization=globex", acme).status());
+
+        assertThat(get(gateway + "/v1/usage?request_id=" + globexRequest + "&group_by=expert", operator).body().findValuesAsText("expert"))
+                .contains("expert-2", "public").doesNotContain("expert-1");
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(gateway + "/v1/usage?group_by=expert")).header("Authorization", "Bearer " + owner1)
+                .header("Accept", "text/csv").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, csv.statusCode(), csv.body());
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(csv.body().lines().findFirst().orElse("")).contains("expert").contains("weight_tokens");
+        assertThat(csv.body()).doesNotContain("expert-2");
+    }
+
+    /** The {@code requests} of a report without grouping (its one row of totals). */
+    static long requests(JsonNode report) {
+        return report.at("/data/0/requests").asLong();
+    }
+
+    /** A completed request of {@code token}'s organization with the given experts; its request id. */
+    static String complete(String token, String model, String include) {
+        GatewayHttp.Reply r = post(gateway + "/v1/completions", token, "{\"model\": \"" + model
+                + "\", \"prompt\": \"Hello\", \"max_tokens\": 3, \"temperature\": 0, \"experts\": {\"include\": " + include + "}}");
+        assertEquals(200, r.status(), r.raw());
+        return r.headers().firstValue("X-Request-Id").orElseThrow();
     }
 
     /** Every expert's status and policy as the router's registry holds them, and every organization's quota counters. */

@@ -19,7 +19,7 @@ import java.util.List;
  * expert-service per demo expert, each its own process — started once for every test class that uses this extension
  * and stopped after the last. Organizations: the demo experts' owners ({@code demo-org-1} … {@code -4}), the consumers
  * {@code acme} and {@code globex}, {@code initech} with a quota of {@link #INITECH_REQUESTS_PER_MINUTE} requests per
- * minute, and the operators' {@code flexserve}.
+ * minute, {@code umbrella} with a quota no load test reaches, and the operators' {@code flexserve}.
  */
 public final class GatewayPlatform implements BeforeAllCallback {
     static final int INITECH_REQUESTS_PER_MINUTE = 2;
@@ -76,15 +76,17 @@ public final class GatewayPlatform implements BeforeAllCallback {
                 organizations.add(e.manifest().owner());
             }
         }
-        organizations.addAll(List.of("acme", "globex", "initech"));
+        organizations.addAll(List.of("acme", "globex", "initech", "umbrella"));
         Keycloak keycloak = Keycloak.start(state, Platform.port(0), KeycloakDistribution.defaultCache(), organizations);
         Platform platform;
         try {
             Path home = Path.of(System.getProperty("flexserve.home", ".."));
-            platform = Platform.start(new Platform.Settings(home, models, state, 0, 0, 0,
+            platform = Platform.start(new Platform.Settings(home, models, state, Platform.Ports.any(),
                     List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx256m", "-XX:+UseSerialGC"),
                     List.of("-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.limits.max-body-size=64K",
-                            "-Dflexserve.gateway.quota.organizations.initech.requests-per-minute=" + INITECH_REQUESTS_PER_MINUTE)), keycloak);
+                            "-Dflexserve.gateway.quota.organizations.initech.requests-per-minute=" + INITECH_REQUESTS_PER_MINUTE,
+                            "-Dflexserve.gateway.quota.organizations.umbrella.requests-per-minute=100000",
+                            "-Dflexserve.gateway.quota.organizations.umbrella.tokens-per-minute=100000000")), keycloak);
         } catch (Exception e) {
             keycloak.close();
             throw e;

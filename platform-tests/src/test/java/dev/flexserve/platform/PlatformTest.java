@@ -71,7 +71,7 @@ class PlatformTest {
         Path home = Path.of(System.getProperty("flexserve.home", ".."));
         // A fresh registry each run; service logs stay in target/ for a look after a failure.
         Path state = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "platform-state-");
-        platform = Platform.start(new Platform.Settings(home, models, state, 0, 0, 0,
+        platform = Platform.start(new Platform.Settings(home, models, state, Platform.Ports.any(),
                 List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx256m", "-XX:+UseSerialGC"), List.of()));
         router = platform.router().url();
         RouterHttp.useCredential(platform.internalSecret());

@@ -4,6 +4,7 @@ import dev.flexserve.cli.DefaultModels;
 import dev.flexserve.cli.EngineOptions;
 import dev.flexserve.cli.ExpertSelection;
 import dev.flexserve.cli.Json;
+import dev.flexserve.cli.gateway.GatewayClient;
 import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.generation.ExpertAttribution;
 import dev.flexserve.model.generation.GenerationRequest;

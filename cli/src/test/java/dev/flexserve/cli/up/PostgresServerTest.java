@@ -24,7 +24,7 @@ class PostgresServerTest {
     Path dir;
 
     private PostgresServer server() throws Exception {
-        return new PostgresServer(dir.resolve("postgres"), BINARIES, 0, "flexserve", "flexserve", "s3cret'pass",
+        return new PostgresServer(dir.resolve("postgres"), BINARIES, 0, List.of("flexserve"), "flexserve", "s3cret'pass",
                 dir.resolve("postgres.log"));
     }
 
@@ -37,7 +37,7 @@ class PostgresServerTest {
                 s.execute("create table ledger (id int primary key, note text)");
                 s.execute("insert into ledger values (1, 'one'), (2, 'two')");
             }
-            assertThatThrownBy(() -> DriverManager.getConnection(first.jdbcUrl(), "flexserve", "wrong"))
+            assertThatThrownBy(() -> DriverManager.getConnection(first.jdbcUrl("flexserve"), "flexserve", "wrong"))
                     .as("password authentication").isInstanceOf(SQLException.class).hasMessageContaining("password");
         } finally {
             first.stop();
@@ -65,7 +65,7 @@ class PostgresServerTest {
     }
 
     private static Connection connect(PostgresServer server) throws SQLException {
-        return DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+        return DriverManager.getConnection(server.jdbcUrl("flexserve"), server.user(), server.password());
     }
 
     private static List<String> notes(PostgresServer server) throws SQLException {

@@ -3,9 +3,14 @@ package dev.flexserve.router.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flexserve.attribution.event.AttributionEvent;
+import dev.flexserve.attribution.event.FinishReason;
 import dev.flexserve.model.generation.GenerationResult;
 import dev.flexserve.model.sampling.SamplingParams;
 import dev.flexserve.router.access.Caller;
+import dev.flexserve.router.attribution.AttributionEvents;
+import dev.flexserve.router.attribution.AttributionHandOff;
+import dev.flexserve.router.scheduler.GenerationAbortedException;
 import dev.flexserve.router.scheduler.GenerationJob;
 import dev.flexserve.router.scheduler.Scheduler;
 import dev.flexserve.router.trunk.Trunk;
@@ -29,6 +34,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +45,11 @@ import java.util.function.Consumer;
  * {@code POST /internal/v1/generate/logits} returns the logits of a prompt (equivalence checks, diagnostics).
  * The caller's organization comes from the {@link CallerHeaders}; the response id is the request's
  * {@code X-Request-Id} when the gateway passed one.
+ *
+ * <p>No response is confirmed before its attribution event is handed off ({@link AttributionHandOff}): the JSON
+ * answer, and a stream's final result event, are sent only once the event is acknowledged by Kafka or fsynced to the
+ * spool. A request the client abandons (the stream is closed) is cancelled at the router's next step, and its event
+ * says {@code cancelled}; one the platform cut short after generating tokens is recorded as {@code aborted}.
  */
 @Path("/internal/v1/generate")
 public class GenerateResource {
@@ -45,11 +57,13 @@ public class GenerateResource {
 
     private final Scheduler scheduler;
     private final Trunk trunk;
+    private final AttributionHandOff attribution;
     private final ObjectMapper json;
 
-    public GenerateResource(Scheduler scheduler, Trunk trunk, ObjectMapper json) {
+    public GenerateResource(Scheduler scheduler, Trunk trunk, AttributionHandOff attribution, ObjectMapper json) {
         this.scheduler = scheduler;
         this.trunk = trunk;
+        this.attribution = attribution;
         this.json = json;
     }
 
@@ -59,9 +73,10 @@ public class GenerateResource {
     public Uni<GenerateResponse> generate(GenerateRequest request, @Context HttpHeaders headers) {
         requireBody(request);
         String id = requestId(headers);
+        Caller caller = CallerHeaders.caller(headers);
         CompletableFuture<GenerationResult> result = new CompletableFuture<>();
-        scheduler.submit(job(request, CallerHeaders.caller(headers), t -> { }, result));
-        return Uni.createFrom().completionStage(result).map(r -> GenerateResponse.of(id, r));
+        scheduler.submit(job(request, caller, t -> { }, result));
+        return Uni.createFrom().completionStage(attributed(result, id, caller)).map(r -> GenerateResponse.of(id, r));
     }
 
     /** Server-sent events: validation errors still answer 4xx before the stream starts. */
@@ -73,17 +88,37 @@ public class GenerateResource {
     public Multi<String> stream(GenerateRequest request, @Context HttpHeaders headers) {
         requireBody(request);
         String id = requestId(headers);
+        Caller caller = CallerHeaders.caller(headers);
         // Buffers events produced before the client subscribes; the scheduler thread never blocks on the client.
         UnicastProcessor<String> events = UnicastProcessor.create();
         CompletableFuture<GenerationResult> result = new CompletableFuture<>();
-        scheduler.submit(job(request, CallerHeaders.caller(headers),
-                e -> events.onNext(write(Map.of("id", id, "token", e.token(), "text", e.text()))), result));
-        result.whenComplete((r, failure) -> {
+        GenerationJob job = job(request, caller, e -> events.onNext(write(Map.of("id", id, "token", e.token(), "text", e.text()))), result);
+        scheduler.submit(job);
+        attributed(result, id, caller).whenComplete((r, failure) -> {
             events.onNext(write(failure != null ? ErrorMappers.describe(failure).envelope() : GenerateResponse.of(id, r)));
             events.onNext("[DONE]");
             events.onComplete();
         });
-        return events;
+        return events.onCancellation().invoke(job::cancel);
+    }
+
+    /**
+     * The result, once its attribution event is handed off: a finished (or cancelled) request's event carries its own
+     * finish reason, an aborted one's what it generated. A request that never computed anything has no event. When the
+     * hand-off itself fails, the response fails: it is never confirmed without its record.
+     */
+    private CompletionStage<GenerationResult> attributed(CompletableFuture<GenerationResult> result, String id, Caller caller) {
+        return result.handle((r, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            GenerationResult recorded = r != null ? r : cause instanceof GenerationAbortedException a ? a.partial() : null;
+            if (recorded == null) {
+                return CompletableFuture.<GenerationResult>failedFuture(cause);
+            }
+            AttributionEvent event = AttributionEvents.of(id, caller.organization(), caller.subject(), trunk.modelId(),
+                    trunk.trunkPackage().hash(), recorded, FinishReason.ofWire(recorded.finishReason()));
+            return attribution.handOff(event).thenCompose(v -> r != null ? CompletableFuture.completedFuture(r)
+                    : CompletableFuture.<GenerationResult>failedFuture(cause));
+        }).thenCompose(stage -> stage);
     }
 
     /** The logits of every prompt position under the request's expert choice; nothing is generated. */

@@ -4,6 +4,7 @@ import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.engine.Expert;
 import dev.flexserve.model.generation.Completion;
 import dev.flexserve.model.generation.GenerationRequest;
+import dev.flexserve.model.generation.GenerationResult;
 import dev.flexserve.model.generation.Generator;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.router.access.ExpertNotGrantedException;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -297,6 +299,7 @@ public class Scheduler {
 
     private void step() {
         Instant now = Instant.now();
+        endCancelled();
         enforceRules(now);
         admit(now);
         if (running.isEmpty()) {
@@ -356,6 +359,24 @@ public class Scheduler {
         }
     }
 
+    /** Ends, before the step, every running request whose client went away, with what it generated so far. */
+    private void endCancelled() {
+        for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
+            Running r = it.next();
+            if (r.job.cancelled()) {
+                it.remove();
+                reservedBytes -= r.reservedBytes;
+                r.job.result().complete(cut(r.completion, GenerationJob.CANCELLED));
+            }
+        }
+    }
+
+    /** A completion's result as it stands, ended for {@code reason}. */
+    private static GenerationResult cut(Completion c, String reason) {
+        GenerationResult r = c.result();
+        return new GenerationResult(r.tokens(), r.text(), reason, r.promptTokens(), r.attribution(), r.dropped(), r.error());
+    }
+
     /** Takes away, before the step, every expert a running sequence may no longer use. */
     private void enforceRules(Instant now) {
         Directory d = directory;
@@ -396,6 +417,11 @@ public class Scheduler {
                 return;
             }
             queue.poll();
+            if (job.cancelled()) {
+                // Nothing was computed for it: it ends with no result to attribute.
+                job.result().completeExceptionally(new CancellationException("the client went away"));
+                continue;
+            }
             try {
                 Set<String> allowed = allowedIds(job, now);
                 if (allowed.isEmpty()) {
@@ -414,7 +440,7 @@ public class Scheduler {
         stepLock.lock();
         try {
             for (Running r : running) {
-                r.job.result().completeExceptionally(e);
+                abort(r, e);
             }
             running.clear();
             reservedBytes = 0;
@@ -424,6 +450,12 @@ public class Scheduler {
         }
     }
 
+    /** Fails a running request; one that generated tokens carries them, so their experts' use is still attributed. */
+    private static void abort(Running r, Throwable cause) {
+        r.job.result().completeExceptionally(r.completion.tokenCount() > 0
+                ? new GenerationAbortedException(cut(r.completion, GenerationAbortedException.ABORTED), cause) : cause);
+    }
+
     @PreDestroy
     void stop() throws InterruptedException {
         stopping = true;
@@ -431,6 +463,13 @@ public class Scheduler {
             queue.notifyAll();
         }
         loop.join(10_000);
+        IllegalStateException shutdown = new IllegalStateException("the router-service is shutting down");
+        for (Running r : running) {
+            abort(r, shutdown);
+        }
+        for (GenerationJob queued : queue) {
+            queued.result().completeExceptionally(shutdown);
+        }
         fanout.shutdownNow();
         microBatchThreads.shutdownNow();
         for (Expert e : directory.experts()) {

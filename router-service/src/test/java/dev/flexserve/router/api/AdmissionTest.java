@@ -1,6 +1,7 @@
 package dev.flexserve.router.api;
 
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.TestDatabase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Admission control: one sequence at a time and one waiting; every further request is answered 429 at once. */
 @QuarkusTest
 @QuarkusTestResource(DemoModelsResource.class)
+@QuarkusTestResource(TestDatabase.class)
 @TestProfile(AdmissionTest.TinyQueue.class)
 class AdmissionTest {
     public static class TinyQueue implements QuarkusTestProfile {

@@ -1,6 +1,7 @@
 package dev.flexserve.router.api;
 
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.TestDatabase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -13,6 +14,7 @@ import static org.hamcrest.Matchers.equalTo;
 /** Registration refuses what it cannot verify; the registry's success paths run in the platform tests. */
 @QuarkusTest
 @QuarkusTestResource(DemoModelsResource.class)
+@QuarkusTestResource(TestDatabase.class)
 class ExpertAdminApiTest {
 
     @Test

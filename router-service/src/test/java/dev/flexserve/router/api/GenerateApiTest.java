@@ -11,6 +11,7 @@ import dev.flexserve.model.packages.ModelSet;
 import dev.flexserve.model.sampling.SamplingParams;
 import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.TestDatabase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @QuarkusTest
 @QuarkusTestResource(DemoModelsResource.class)
+@QuarkusTestResource(TestDatabase.class)
 class GenerateApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static Engine engine;

@@ -1,6 +1,7 @@
 package dev.flexserve.router.api;
 
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.TestDatabase;
 import dev.flexserve.router.access.ExpertStatus;
 import dev.flexserve.router.registry.ExpertRecord;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -29,6 +30,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @QuarkusTestResource(DemoModelsResource.class)
+@QuarkusTestResource(TestDatabase.class)
 class InternalAccessTest {
     static final List<String[]> ENDPOINTS = List.of(
             new String[]{"POST", "/internal/v1/generate"}, new String[]{"POST", "/internal/v1/generate/stream"},

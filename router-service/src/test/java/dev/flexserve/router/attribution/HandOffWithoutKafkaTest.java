@@ -3,6 +3,7 @@ package dev.flexserve.router.attribution;
 import dev.flexserve.attribution.event.AttributionEvent;
 import dev.flexserve.attribution.event.AttributionEventCodec;
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -49,7 +50,7 @@ class HandOffWithoutKafkaTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(DemoModelsResource.class));
+            return List.of(new TestResourceEntry(DemoModelsResource.class), new TestResourceEntry(TestDatabase.class));
         }
     }
 

@@ -1,24 +1,18 @@
 package dev.flexserve.router.registry;
 
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.TestDatabase;
 import dev.flexserve.router.access.ExpertStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 import static dev.flexserve.router.Internal.given;
 import static org.hamcrest.Matchers.containsString;
@@ -27,48 +21,12 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The registry on a real PostgreSQL server (embedded binaries, no Docker), as in production: the schema is created
- * there, records written through Panache are what the admin API reads, and a refused registration writes nothing.
+ * The registry on a real PostgreSQL server (embedded binaries, no Docker), as in production: Flyway creates the
+ * schema there, records written through Panache are what the admin API reads, and a refused registration writes
+ * nothing.
  */
 @QuarkusTest
-@TestProfile(RegistryOnPostgresTest.OnPostgres.class)
 class RegistryOnPostgresTest {
-
-    public static class OnPostgres implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.datasource.db-kind", "postgresql");
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Postgres.class), new TestResourceEntry(DemoModelsResource.class));
-        }
-    }
-
-    public static class Postgres implements QuarkusTestResourceLifecycleManager {
-        static EmbeddedPostgres server;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                server = EmbeddedPostgres.builder().setPort(0).start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Map.of("quarkus.datasource.jdbc.url", server.getJdbcUrl("postgres", "postgres"),
-                    "quarkus.datasource.username", "postgres", "quarkus.datasource.password", "postgres");
-        }
-
-        @Override
-        public void stop() {
-            try {
-                server.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 
     @Test
     void recordsLiveInPostgresAndTheApiReadsThem() throws SQLException {
@@ -93,6 +51,11 @@ class RegistryOnPostgresTest {
         assertEquals(1, countRows("hospital-notes"), "the row is in PostgreSQL");
     }
 
+    @AfterEach
+    void removeIt() {
+        QuarkusTransaction.requiringNew().run(() -> ExpertRecord.deleteById("hospital-notes"));
+    }
+
     @Test
     void refusedRegistrationWritesNothing() throws SQLException {
         given().contentType(ContentType.JSON)
@@ -102,7 +65,7 @@ class RegistryOnPostgresTest {
     }
 
     private static int countRows(String id) throws SQLException {
-        try (Connection c = Postgres.server.getPostgresDatabase().getConnection();
+        try (Connection c = TestDatabase.server().getDatabase("postgres", TestDatabase.current()).getConnection();
              var s = c.prepareStatement("select count(*) from expert where id = ?")) {
             s.setString(1, id);
             try (ResultSet rs = s.executeQuery()) {

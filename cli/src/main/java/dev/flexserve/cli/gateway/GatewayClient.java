@@ -1,4 +1,4 @@
-package dev.flexserve.cli.generate;
+package dev.flexserve.cli.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,10 +15,10 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 /**
- * Calls a running platform's gateway through its OpenAI API ({@code POST /v1/completions}) with a bearer token; the
- * model is the one {@code GET /v1/models} lists. An error answer becomes its one-line message.
+ * Calls a running platform's gateway with a bearer token: completions through its OpenAI API (the model is the one
+ * {@code GET /v1/models} lists) and plain GETs such as usage reports. An error answer becomes its one-line message.
  */
-final class GatewayClient {
+public final class GatewayClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -26,16 +26,16 @@ final class GatewayClient {
     private final String token;
     private final String organization;
 
-    GatewayClient(String url, String token, String organization) {
+    public GatewayClient(String url, String token, String organization) {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.token = token;
         this.organization = organization;
     }
 
-    record Reply(String text, String json) {
+    public record Reply(String text, String json) {
     }
 
-    Reply complete(String prompt, SamplingParams p, List<String> include, List<String> exclude) {
+    public Reply complete(String prompt, SamplingParams p, List<String> include, List<String> exclude) {
         ObjectNode body = JSON.createObjectNode().put("model", model()).put("prompt", prompt).put("max_tokens", p.maxTokens())
                 .put("temperature", p.temperature()).put("top_p", p.topP()).put("top_k", p.topK());
         if (p.seed() != null) {
@@ -55,8 +55,13 @@ final class GatewayClient {
         return new Reply(answer.at("/choices/0/text").asText(), answer.toString());
     }
 
+    /** A GET of {@code path} (with its query), its JSON answer. */
+    public JsonNode get(String path) {
+        return send(request(path).GET().build());
+    }
+
     private String model() {
-        JsonNode models = send(request("/v1/models").GET().build());
+        JsonNode models = get("/v1/models");
         JsonNode first = models.at("/data/0/id");
         if (first.isMissingNode()) {
             throw new IllegalArgumentException("the gateway at " + base + " lists no model");
