@@ -21,7 +21,8 @@ import java.util.Locale;
  * What the gateway adds to a request: the same one-token completion sent, in alternation, (a) to the router-service
  * directly with the internal credential and (b) through the gateway with a Keycloak access token (validation, the
  * OpenAI translation, the extra hop), on one platform in one run. Prints p50 and p99 of each and of the paired
- * differences b - a. Demo models; sequential requests on keep-alive connections.
+ * differences b - a, and what the attribution hand-off (Kafka's acknowledgement) adds to every response of both, from
+ * the router's own timer. Demo models; sequential requests on keep-alive connections.
  *
  * <pre>java -cp bench/target/flexserve-bench.jar dev.flexserve.bench.GatewayBenchmark [--home .] [--requests 500] [--warmup 100]</pre>
  */
@@ -79,7 +80,17 @@ public final class GatewayBenchmark {
             System.out.printf(Locale.ROOT, "| (a) router-service directly | %.3f | %.3f |%n", LatencyStats.percentile(a, 0.5), LatencyStats.percentile(a, 0.99));
             System.out.printf(Locale.ROOT, "| (b) gateway with a Keycloak token | %.3f | %.3f |%n", LatencyStats.percentile(b, 0.5), LatencyStats.percentile(b, 0.99));
             System.out.printf(Locale.ROOT, "| b - a, paired per iteration | %.3f | %.3f |%n", LatencyStats.percentile(diff, 0.5), LatencyStats.percentile(diff, 0.99));
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(platform.router().url() + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            System.out.printf(Locale.ROOT, "| within (a) and (b): the attribution hand-off (router's timer, Kafka acknowledged) | %.3f | %.3f |%n",
+                    quantile(metrics, "0.5"), quantile(metrics, "0.99"));
         }
+    }
+
+    /** A quantile of the router's hand-off timer, in milliseconds. */
+    private static double quantile(String metrics, String q) {
+        return metrics.lines().filter(l -> l.startsWith("flexserve_attribution_handoff_seconds{") && l.contains("quantile=\"" + q + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) * 1000).findFirst().orElse(Double.NaN);
     }
 
     private static long time(HttpClient http, HttpRequest request) throws Exception {

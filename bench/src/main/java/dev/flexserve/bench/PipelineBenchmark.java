@@ -7,7 +7,7 @@ import dev.flexserve.attribution.event.FinishReason;
 import dev.flexserve.attribution.event.Usage;
 import dev.flexserve.cli.up.KafkaBroker;
 import dev.flexserve.cli.up.PostgresServer;
-import dev.flexserve.cli.process.ServiceProcess;
+import dev.flexserve.process.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,7 +1,7 @@
 package dev.flexserve.bench;
 
 import dev.flexserve.cli.up.Platform;
-import dev.flexserve.cli.process.ServiceProcess;
+import dev.flexserve.process.ServiceProcess;
 import dev.flexserve.model.demo.DemoModels;
 import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.generation.Generator;

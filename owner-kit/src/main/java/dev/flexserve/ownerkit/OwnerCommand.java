@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
                 dev.flexserve.ownerkit.packaging.KeygenCommand.class,
                 dev.flexserve.ownerkit.packaging.PackageCommand.class,
                 dev.flexserve.ownerkit.packaging.VerifyCommand.class,
+                dev.flexserve.ownerkit.packaging.PublishCommand.class,
                 dev.flexserve.ownerkit.training.TuneRouterCommand.class,
                 dev.flexserve.ownerkit.evaluation.EvaluateCommand.class,
                 dev.flexserve.ownerkit.evaluation.QualityCommand.class,

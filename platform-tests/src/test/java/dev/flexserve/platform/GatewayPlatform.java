@@ -83,7 +83,7 @@ public final class GatewayPlatform implements BeforeAllCallback {
             Path home = Path.of(System.getProperty("flexserve.home", ".."));
             platform = Platform.start(new Platform.Settings(home, models, state, Platform.Ports.any(),
                     List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of("-Xmx256m", "-XX:+UseSerialGC"),
-                    List.of("-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.limits.max-body-size=64K",
+                    List.of("-Xmx384m", "-XX:+UseSerialGC", "-Dflexserve.gateway.body-limit=64K",
                             "-Dflexserve.gateway.quota.organizations.initech.requests-per-minute=" + INITECH_REQUESTS_PER_MINUTE,
                             "-Dflexserve.gateway.quota.organizations.umbrella.requests-per-minute=100000",
                             "-Dflexserve.gateway.quota.organizations.umbrella.tokens-per-minute=100000000")), keycloak);

@@ -1,6 +1,6 @@
 package dev.flexserve.cli.identity;
 
-import dev.flexserve.cli.process.ServiceProcess;
+import dev.flexserve.process.ServiceProcess;
 
 import java.io.IOException;
 import java.net.URI;

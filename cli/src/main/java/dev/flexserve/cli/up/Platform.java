@@ -3,7 +3,7 @@ package dev.flexserve.cli.up;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexserve.cli.identity.Keycloak;
-import dev.flexserve.cli.process.ServiceProcess;
+import dev.flexserve.process.ServiceProcess;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
 
@@ -110,7 +110,11 @@ public final class Platform implements AutoCloseable {
                 "quarkus.datasource.jdbc.url=" + postgres.jdbcUrl(ROUTER_DATABASE),
                 "quarkus.datasource.username=" + DATABASE_USER,
                 "flexserve.router.attribution.bootstrap-servers=" + kafka.bootstrapServers(),
-                "flexserve.router.attribution.spool-directory=" + state.resolve("attribution-spool")),
+                "flexserve.router.attribution.spool-directory=" + state.resolve("attribution-spool"),
+                "flexserve.router.store.directory=" + state.resolve("packages"),
+                "flexserve.router.provisioning.mode=embedded",
+                "flexserve.router.provisioning.expert-jar=" + settings.expertJar().toAbsolutePath(),
+                "flexserve.router.provisioning.log-directory=" + logs),
                 withDatabase, routerPort, routerPort, logs.resolve("router-service.log"));
         int next = ports.firstExpert();
         for (ExpertPackage e : models.experts()) {
@@ -185,6 +189,17 @@ public final class Platform implements AutoCloseable {
         }
         if (r.statusCode() != 201) {
             throw new IOException("registering " + id + " failed with " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** Registers, as the platform, the key {@code organization} signs its expert packages with (PEM). */
+    public void registerSigningKey(String organization, String publicKeyPem) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode().put("public_key", publicKeyPem);
+        HttpResponse<String> r = HTTP.send(internal(router.url() + "/admin/signing-keys/" + organization)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("registering the signing key of " + organization + " failed with " + r.statusCode() + ": " + r.body());
         }
     }
 

@@ -87,6 +87,7 @@ public final class UpCommand implements Callable<Integer> {
             keycloak.close();
             throw e;
         }
+        registerDemoSigningKeys(platform, ModelSet.load(models));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -111,6 +112,20 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("FlexServe is up. Press Ctrl-C to stop everything.");
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The demo owners' package-signing keys, committed beside the trained models ({@code models/owner-keys/<expert>.pub}),
+     * so that the demo owners can publish new versions of their experts; an operator registers real owners' keys.
+     */
+    static void registerDemoSigningKeys(Platform platform, ModelSet models) throws Exception {
+        Path keys = models.trunk().dir().toAbsolutePath().getParent().resolveSibling("owner-keys");
+        for (ExpertPackage e : models.experts()) {
+            Path key = keys.resolve(e.id() + ".pub");
+            if (!e.id().equals(ExpertPackage.PUBLIC_ID) && Files.isRegularFile(key)) {
+                platform.registerSigningKey(e.manifest().owner(), Files.readString(key));
+            }
+        }
     }
 
     /** The owners of the served experts, then the demo consumers. */

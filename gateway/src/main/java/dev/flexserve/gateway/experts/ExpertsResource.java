@@ -7,6 +7,7 @@ import dev.flexserve.gateway.errors.InvalidRequestException;
 import dev.flexserve.gateway.requests.RequestIds;
 import dev.flexserve.gateway.router.RouterClient;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -19,8 +20,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestHeader;
 
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +52,12 @@ public class ExpertsResource {
         this.identity = identity;
     }
 
-    /** An expert as its owner sees it; {@code version} is its package's content hash. */
+    /**
+     * An expert as its owner sees it; {@code version} is its package's content hash; {@code reason} says why an upload
+     * failed to provision.
+     */
     public record Expert(String id, String object, String owner, String status, String version, Policy policy,
-                         Instant registeredAt, Instant updatedAt) {
+                         Instant registeredAt, Instant updatedAt, String reason) {
     }
 
     /** Who may use an expert and when: organizations ({@code "*"}: everyone) and half-open time windows. */
@@ -71,6 +77,20 @@ public class ExpertsResource {
             r.path("data").forEach(e -> out.add(expert(e)));
             return new ExpertList("list", out);
         });
+    }
+
+    /**
+     * An owner contributes an expert: the signed package (a zip archive, as {@code flexserve owner publish} sends it),
+     * streamed to the router, which verifies it before anything else sees it. 202 with the expert in status
+     * {@code provisioning}; {@code GET /v1/experts/{id}} shows it {@code active} once it serves.
+     */
+    @POST
+    @Consumes("application/zip")
+    @Blocking
+    public Response upload(InputStream archive, @Context ContainerRequestContext request,
+                           @RestHeader(CallerResolver.ORGANIZATION_HEADER) String org) {
+        JsonNode accepted = router.upload(ADMIN + "/packages", archive, caller(org), RequestIds.of(request));
+        return Response.status(202).entity(expert(accepted)).build();
     }
 
     @GET
@@ -134,7 +154,8 @@ public class ExpertsResource {
         List<Window> windows = new ArrayList<>();
         p.path("windows").forEach(w -> windows.add(new Window(instant(w.get("from")), instant(w.get("until")))));
         return new Expert(e.path("id").asText(), "expert", e.path("owner").asText(), e.path("status").asText(),
-                e.path("package_hash").asText(), new Policy(orgs, windows), instant(e.get("registered_at")), instant(e.get("updated_at")));
+                e.path("package_hash").asText(), new Policy(orgs, windows), instant(e.get("registered_at")), instant(e.get("updated_at")),
+                e.hasNonNull("reason") ? e.get("reason").asText() : null);
     }
 
     private static Instant instant(JsonNode n) {

@@ -17,6 +17,7 @@ import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 
@@ -34,7 +35,10 @@ public final class InternalService implements AutoCloseable {
     public static final String REQUEST_ID = "X-Request-Id";
 
     private final String name;
+    private final URI url;
     private final HttpClient http;
+    private final java.net.http.HttpClient uploads = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json;
     private final Duration timeout;
     private final String credential;
@@ -44,6 +48,7 @@ public final class InternalService implements AutoCloseable {
             throw new IllegalStateException("flexserve.internal.secret must be at least 32 characters");
         }
         this.name = name;
+        this.url = url;
         this.json = json;
         this.timeout = timeout;
         this.credential = "Bearer " + secret;
@@ -75,6 +80,31 @@ public final class InternalService implements AutoCloseable {
                     }
                     return new Raw(response.statusCode(), response.getHeader("Content-Type"), b.getBytes());
                 }));
+    }
+
+    /**
+     * Streams {@code body} to the service as the request body, blocking (uploads run on a worker thread; nothing is held
+     * in memory), and answers the service's JSON.
+     */
+    public JsonNode upload(String path, InputStream body, String contentType, Caller caller, String requestId) {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(url.resolve(path))
+                .header("Authorization", credential).header("Content-Type", contentType).header("Accept", "application/json")
+                .header(ORGANIZATION, caller.organization()).header(SUBJECT, caller.subject())
+                .header(ROLES, String.join(",", caller.roles())).header(REQUEST_ID, requestId)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> body)).build();
+        java.net.http.HttpResponse<byte[]> r;
+        try {
+            r = uploads.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw UpstreamException.unreachable(name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw UpstreamException.unreachable(name, e);
+        }
+        if (r.statusCode() / 100 != 2) {
+            throw failure(r.statusCode(), Buffer.buffer(r.body()));
+        }
+        return read(Buffer.buffer(r.body()));
     }
 
     /** A server-sent-event stream: the {@code data:} payload of every event, {@code [DONE]} included. */

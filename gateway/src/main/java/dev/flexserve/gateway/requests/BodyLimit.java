@@ -3,44 +3,72 @@ package dev.flexserve.gateway.requests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flexserve.gateway.errors.OpenAiError;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * A body announced larger than {@code quarkus.http.limits.max-body-size} is answered 413 in the OpenAI envelope before
- * a byte of it is read (the HTTP server itself still cuts off a chunked body that grows past the limit).
+ * Bounds request bodies before a byte of them is read, answering in the OpenAI envelope: an expert package upload
+ * ({@code POST /v1/experts}, streamed to the router, never held in memory) up to {@code flexserve.gateway.upload-limit},
+ * every other body up to {@code flexserve.gateway.body-limit} (413). A JSON body must announce its length (411): the
+ * API's bodies are read whole, so an unbounded chunked body is not taken. The HTTP server's own limit
+ * ({@code quarkus.http.limits.max-body-size}) is the upload limit.
  */
 @ApplicationScoped
 public class BodyLimit {
-    private final long limit;
-    private final byte[] tooLarge;
+    static final String UPLOAD_PATH = "/v1/experts";
 
-    public BodyLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit, ObjectMapper json) throws Exception {
-        this.limit = limit.asLongValue();
-        this.tooLarge = json.writeValueAsBytes(OpenAiError.of(413, "the request body is larger than this gateway's limit of "
-                + this.limit + " bytes", null, "request_too_large"));
+    private final long bodyLimit;
+    private final long uploadLimit;
+    private final ObjectMapper json;
+
+    public BodyLimit(@ConfigProperty(name = "flexserve.gateway.body-limit") MemorySize bodyLimit,
+                     @ConfigProperty(name = "flexserve.gateway.upload-limit") MemorySize uploadLimit, ObjectMapper json) {
+        this.bodyLimit = bodyLimit.asLongValue();
+        this.uploadLimit = uploadLimit.asLongValue();
+        this.json = json;
     }
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
-            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length != null && parse(length) > limit) {
-                ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .putHeader(HttpHeaders.CONNECTION, "close").end(io.vertx.core.buffer.Buffer.buffer(tooLarge));
+            HttpMethod method = ctx.request().method();
+            if (method != HttpMethod.POST && method != HttpMethod.PUT) {
+                ctx.next();
                 return;
             }
-            ctx.next();
+            boolean upload = method == HttpMethod.POST && UPLOAD_PATH.equals(ctx.request().path());
+            long limit = upload ? uploadLimit : bodyLimit;
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length == null && !upload) {
+                refuse(ctx, 411, "send the request body with a Content-Length", "length_required");
+            } else if (length != null && parse(length) > limit) {
+                refuse(ctx, 413, "the request body is larger than this gateway's limit of " + limit + " bytes", "request_too_large");
+            } else {
+                ctx.next();
+            }
         });
+    }
+
+    private void refuse(RoutingContext ctx, int status, String message, String code) {
+        try {
+            ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end(Buffer.buffer(json.writeValueAsBytes(OpenAiError.of(status, message, null, code))));
+        } catch (Exception e) {
+            ctx.fail(e);
+        }
     }
 
     private static long parse(String length) {
         try {
             return Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
-            return -1;
+            return Long.MAX_VALUE;
         }
     }
 }

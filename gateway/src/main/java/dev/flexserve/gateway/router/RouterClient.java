@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PreDestroy;
+import java.io.InputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -32,6 +33,11 @@ public class RouterClient {
 
     public Uni<JsonNode> put(String path, Object body, Caller caller, String requestId) {
         return router.call(HttpMethod.PUT, path, body, caller, requestId);
+    }
+
+    /** Streams an expert package archive to the router's store (blocking). */
+    public JsonNode upload(String path, InputStream archive, Caller caller, String requestId) {
+        return router.upload(path, archive, "application/zip", caller, requestId);
     }
 
     /** The router's event stream of a generation: the {@code data:} payload of every event, {@code [DONE]} included. */

@@ -12,7 +12,11 @@ import dev.flexserve.router.registry.ExpertConflictException;
 import dev.flexserve.router.registry.RegistrationRefusedException;
 import dev.flexserve.router.scheduler.KvCacheBudgetException;
 import dev.flexserve.router.scheduler.NoExpertLeftException;
+import dev.flexserve.router.provisioning.ProvisioningUnavailableException;
 import dev.flexserve.router.scheduler.QueueFullException;
+import dev.flexserve.router.store.ArchiveTooLargeException;
+import dev.flexserve.router.store.InvalidArchiveException;
+import dev.flexserve.router.trust.NoSigningKeyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -53,8 +57,15 @@ public class ErrorMappers {
 
     private static int status(Throwable e) {
         if (e instanceof InvalidPromptException || e instanceof InvalidSamplingException || e instanceof InvalidPolicyException
-                || e instanceof NoExpertLeftException || e instanceof KvCacheBudgetException) {
+                || e instanceof NoExpertLeftException || e instanceof KvCacheBudgetException || e instanceof InvalidArchiveException
+                || e instanceof NoSigningKeyException) {
             return 400;
+        }
+        if (e instanceof ArchiveTooLargeException) {
+            return 413;
+        }
+        if (e instanceof ProvisioningUnavailableException) {
+            return 503;
         }
         if (e instanceof PermissionDeniedException || e instanceof ExpertNotGrantedException) {
             return 403;

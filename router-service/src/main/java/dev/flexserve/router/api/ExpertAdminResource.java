@@ -2,6 +2,7 @@ package dev.flexserve.router.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.flexserve.router.access.Policy;
+import dev.flexserve.router.provisioning.ExpertLifecycle;
 import dev.flexserve.router.registry.ExpertRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -16,21 +17,24 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.io.InputStream;
 import java.util.List;
 
 /**
  * The internal admin API of the expert registry. The gateway's owner API calls it with the caller's identity in the
  * {@link CallerHeaders}; the registry scopes every call to what that caller manages. Deactivate and revoke return
- * only when no further token will be computed with the expert.
+ * only when no further token will be computed with the expert; revoke then removes an uploaded expert's workload.
  */
 @Path("/admin/experts")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class ExpertAdminResource {
     private final ExpertRegistry registry;
+    private final ExpertLifecycle lifecycle;
 
-    public ExpertAdminResource(ExpertRegistry registry) {
+    public ExpertAdminResource(ExpertRegistry registry, ExpertLifecycle lifecycle) {
         this.registry = registry;
+        this.lifecycle = lifecycle;
     }
 
     /** {@code package}: path of the expert package; {@code endpoint}: its expert-service(s) as host:port[,host:port]. */
@@ -58,10 +62,21 @@ public class ExpertAdminResource {
         return new ExpertList("list", registry.list(CallerHeaders.caller(headers)));
     }
 
+    /**
+     * An owner's upload: the signed package as a zip archive, streamed to the store. 202 with the expert in status
+     * {@code provisioning}; it becomes {@code active} once its workload is ready and registered.
+     */
+    @POST
+    @Path("/packages")
+    @Consumes("application/zip")
+    public Response upload(InputStream archive, @Context HttpHeaders headers) {
+        return Response.status(202).entity(lifecycle.upload(archive, CallerHeaders.caller(headers))).build();
+    }
+
     @GET
     @Path("/{id}")
-    public ExpertRegistry.View get(@PathParam("id") String id, @Context HttpHeaders headers) {
-        return registry.get(id, CallerHeaders.caller(headers));
+    public Object get(@PathParam("id") String id, @Context HttpHeaders headers) {
+        return lifecycle.view(id, CallerHeaders.caller(headers));
     }
 
     @PUT
@@ -88,7 +103,7 @@ public class ExpertAdminResource {
 
     @POST
     @Path("/{id}/revoke")
-    public ExpertRegistry.View revoke(@PathParam("id") String id, @Context HttpHeaders headers) {
-        return registry.revoke(id, CallerHeaders.caller(headers));
+    public Object revoke(@PathParam("id") String id, @Context HttpHeaders headers) {
+        return lifecycle.revoke(id, CallerHeaders.caller(headers));
     }
 }

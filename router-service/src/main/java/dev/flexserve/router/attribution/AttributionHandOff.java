@@ -5,6 +5,7 @@ import dev.flexserve.attribution.event.AttributionEventCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +42,7 @@ public class AttributionHandOff {
     private final SpoolReplayer replayer;
     private final Counter toKafka;
     private final Counter toSpool;
+    private final Timer handOffTime;
 
     public AttributionHandOff(AttributionSettings settings, KafkaSender kafka, MeterRegistry metrics) {
         this.kafka = kafka;
@@ -56,6 +58,9 @@ public class AttributionHandOff {
         this.toKafka = metrics.counter("flexserve_attribution_handoffs", "path", "kafka");
         this.toSpool = metrics.counter("flexserve_attribution_handoffs", "path", "spool");
         Gauge.builder("flexserve_attribution_spooled_events", spool, Spool::records).register(metrics);
+        this.handOffTime = Timer.builder("flexserve.attribution.handoff")
+                .description("From handing an event off to its Kafka acknowledgement or spool fsync: what it adds to a response")
+                .publishPercentiles(0.5, 0.99).register(metrics);
         writer.start();
         replayer.start();
         LOG.infof("attribution hand-off to Kafka topic %s at %s, spool %s, deadline %d ms", settings.topic(),
@@ -64,6 +69,11 @@ public class AttributionHandOff {
 
     /** Completes once the event is acknowledged by Kafka or fsynced to the spool; see the class comment. */
     public CompletionStage<Void> handOff(AttributionEvent event) {
+        Timer.Sample sample = Timer.start();
+        return send(event).whenComplete((done, failure) -> sample.stop(handOffTime));
+    }
+
+    private CompletionStage<Void> send(AttributionEvent event) {
         SpoolRecord record = new SpoolRecord(event.requestId(), AttributionEventCodec.encode(event));
         if (spool.records() > 0) {
             return spool(record);

@@ -160,6 +160,11 @@ public class ExpertRegistry {
                 .sorted((a, b) -> Integer.compare(a.slot, b.slot)).map(ExpertRegistry::view).toList());
     }
 
+    /** Whether an expert of this id is registered (whoever owns it). */
+    public boolean exists(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> ExpertRecord.findById(id)) != null;
+    }
+
     public View get(String id, Caller caller) {
         return view(find(id, caller));
     }

@@ -1,4 +1,4 @@
-package dev.flexserve.cli.process;
+package dev.flexserve.process;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -128,6 +129,16 @@ public final class ServiceProcess {
                 child.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
             }
         }
+    }
+
+    /** Completes when the process started last exits (at once when none was started). */
+    public synchronized CompletableFuture<Process> exited() {
+        return process == null ? CompletableFuture.completedFuture(null) : process.onExit();
+    }
+
+    /** The operating system's id of the process started last, or -1. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     public boolean isAlive() {
