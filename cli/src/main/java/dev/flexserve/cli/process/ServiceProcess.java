@@ -130,6 +130,14 @@ public final class ServiceProcess {
         }
     }
 
+    /** The operating system's process id (for benchmarks that read its scheduler statistics). */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " was not started");
+        }
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
