@@ -34,6 +34,8 @@ public final class Engine implements AutoCloseable {
     private final List<Expert> experts;
     private final int expertsPerToken;
     private final boolean ownsResources;
+    private final ThreadLocal<KvStaging> decodeStaging;
+    private final ThreadLocal<KvStaging> prefillStaging;
 
     /** An engine over a trunk runtime and experts owned by the caller; closing it closes neither. */
     public Engine(TrunkPackage trunkPackage, TrunkRuntime trunk, List<Expert> experts, int expertsPerToken) {
@@ -53,6 +55,8 @@ public final class Engine implements AutoCloseable {
         this.experts = List.copyOf(experts);
         this.expertsPerToken = expertsPerToken;
         this.ownsResources = ownsResources;
+        this.decodeStaging = ThreadLocal.withInitial(() -> new KvStaging(config));
+        this.prefillStaging = ThreadLocal.withInitial(() -> new KvStaging(config));
     }
 
     /**
@@ -170,19 +174,15 @@ public final class Engine implements AutoCloseable {
 
     private float[] attention(int layer, List<Sequence> batch, List<int[]> newTokens, float[] hidden, int fresh) {
         int b = batch.size();
-        int past = 0;
         long[] pastLengths = new long[b];
         for (int i = 0; i < b; i++) {
             pastLengths[i] = batch.get(i).length();
-            past = Math.max(past, batch.get(i).length());
         }
-        int pastSize = b * config.numKeyValueHeads() * past * config.headDim();
-        float[] pastKeys = new float[pastSize];
-        float[] pastValues = new float[pastSize];
-        for (int i = 0; i < b; i++) {
-            batch.get(i).cache().copyPast(layer, pastKeys, pastValues, i, past);
-        }
-        TrunkRuntime.Attention a = trunk.attend(layer, hidden, b, fresh, pastKeys, pastValues, past, pastLengths);
+        // Decode steps keep their staged pasts between calls; prefills (other sequences each time) have their own.
+        KvStaging staging = (fresh == 1 ? decodeStaging : prefillStaging).get();
+        staging.stage(layer, batch);
+        TrunkRuntime.Attention a = trunk.attend(layer, hidden, b, fresh, staging.keys(layer, b), staging.values(layer, b),
+                staging.stride(), pastLengths);
         for (int i = 0; i < b; i++) {
             batch.get(i).cache().append(layer, a.newKeys(), a.newValues(), i, fresh, newTokens.get(i).length);
         }
