@@ -4,6 +4,9 @@ import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.engine.Sequence;
 import dev.flexserve.model.packages.ModelSet;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -57,8 +60,13 @@ public final class ContextBenchmark {
         var c = engine.config();
         int stride = context + context / 4;
         int floats = batch * c.numKeyValueHeads() * stride * c.headDim();
-        java.nio.FloatBuffer keys = java.nio.ByteBuffer.allocateDirect(floats * Float.BYTES).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
-        java.nio.FloatBuffer values = java.nio.ByteBuffer.allocateDirect(floats * Float.BYTES).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        // A past per layer, as a step reads them (one shared pair would stay in the caches and flatter the graphs).
+        FloatBuffer[] keys = new FloatBuffer[c.numHiddenLayers()];
+        FloatBuffer[] values = new FloatBuffer[c.numHiddenLayers()];
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            values[l] = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
         float[] hidden = new float[batch * c.hiddenSize()];
         Arrays.fill(hidden, 0.1f);
         long[] lengths = new long[batch];
@@ -67,7 +75,7 @@ public final class ContextBenchmark {
         for (int step = -8; step < steps; step++) {
             long start = System.nanoTime();
             for (int l = 0; l < c.numHiddenLayers(); l++) {
-                engine.trunkRuntime().attend(l, hidden, batch, 1, keys, values, stride, lengths);
+                engine.trunkRuntime().attend(l, hidden, batch, 1, keys[l], values[l], stride, lengths);
             }
             if (step >= 0) {
                 times[step] = System.nanoTime() - start;
