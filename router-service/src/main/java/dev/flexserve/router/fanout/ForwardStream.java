@@ -29,6 +29,7 @@ final class ForwardStream {
     /** The open stream and the observer of its answers; both null while no stream is open. Guarded by this. */
     private StreamObserver<ForwardRequest> requests;
     private Answers answers;
+    private Status lastFailure = Status.UNAVAILABLE;
 
     private record Pending(CompletableFuture<ForwardResponse> result, long startedNanos) {
     }
@@ -41,7 +42,14 @@ final class ForwardStream {
         CompletableFuture<ForwardResponse> result = new CompletableFuture<>();
         synchronized (this) {
             if (requests == null) {
-                open();
+                Answers opening = new Answers();
+                answers = opening;
+                StreamObserver<ForwardRequest> stream = ExpertServiceGrpc.newStub(channel).forwardStream(opening);
+                if (answers != opening) {
+                    // The transport refused the stream at once (its callback ran on this thread): it is not open.
+                    return CompletableFuture.failedFuture(lastFailure.asRuntimeException());
+                }
+                requests = stream;
             }
             pending.add(new Pending(result, System.nanoTime()));
             // A StreamObserver is not thread-safe: messages are written under the lock that orders the pending calls.
@@ -50,24 +58,34 @@ final class ForwardStream {
         return result;
     }
 
-    private void open() {
-        answers = new Answers();
-        requests = ExpertServiceGrpc.newStub(channel).forwardStream(answers);
-    }
-
-    /** Fails every call that has waited longer than {@code timeoutNanos}. */
+    /**
+     * Fails every call that has waited longer than {@code timeoutNanos} with {@code DEADLINE_EXCEEDED}, and then resets
+     * the stream: a stream that leaves a call unanswered that long may never answer again (a peer gone without a
+     * reset), so the calls behind it fail {@code UNAVAILABLE} (and are retried once on a new stream).
+     */
     void expire(long timeoutNanos) {
         long now = System.nanoTime();
         List<Pending> late = new ArrayList<>();
+        StreamObserver<ForwardRequest> stale;
+        Answers staleAnswers;
         synchronized (this) {
             for (Pending p : pending) {
                 if (now - p.startedNanos >= timeoutNanos && !p.result.isDone()) {
                     late.add(p);
                 }
             }
+            stale = requests;
+            staleAnswers = answers;
+        }
+        if (late.isEmpty()) {
+            return;
         }
         late.forEach(p -> p.result.completeExceptionally(Status.DEADLINE_EXCEEDED
                 .withDescription("no answer within " + timeoutNanos / 1_000_000 + " ms").asRuntimeException()));
+        if (stale != null) {
+            broken(staleAnswers, Status.UNAVAILABLE.withDescription("stream reset after a call went unanswered"));
+            stale.onError(Status.CANCELLED.asRuntimeException());
+        }
     }
 
     /** Ends the stream; calls still waiting fail {@code CANCELLED}. */
@@ -93,6 +111,7 @@ final class ForwardStream {
             }
             answers = null;
             requests = null;
+            lastFailure = status;
             failed = new ArrayList<>(pending);
             pending.clear();
         }
