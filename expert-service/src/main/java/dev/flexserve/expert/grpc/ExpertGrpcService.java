@@ -6,10 +6,12 @@ import dev.flexserve.expert.serving.ExpertMetrics;
 import dev.flexserve.expert.serving.ExpertMetrics.Outcome;
 import dev.flexserve.expert.serving.ExpertRuntime;
 import dev.flexserve.expert.serving.ExpertState;
+import dev.flexserve.expert.v1.CallError;
 import dev.flexserve.expert.v1.DType;
 import dev.flexserve.expert.v1.DescribeRequest;
 import dev.flexserve.expert.v1.ExpertDescription;
 import dev.flexserve.expert.v1.ExpertServiceGrpc;
+import dev.flexserve.expert.v1.ForwardReply;
 import dev.flexserve.expert.v1.ForwardRequest;
 import dev.flexserve.expert.v1.ForwardResponse;
 import dev.flexserve.expert.v1.SetActiveRequest;
@@ -24,10 +26,11 @@ import org.jboss.logging.Logger;
 /**
  * {@code flexserve.expert.v1.ExpertService} (proto/expert.proto), served on the HTTP port.
  *
- * <p>Forward runs on the event loop that received it: it is short CPU work (one layer of one FFN for the rows of
- * one engine step), the router waits for it before its next layer, and a hand-off to a worker thread and back costs
- * more than the inference itself for small experts on a busy machine (measured in docs/benchmarks.md). Describe and
- * SetActive run on worker threads ({@link Blocking}): activation verifies files and creates sessions.
+ * <p>Forward and ForwardStream run on the event loop that received them: a call is short CPU work (one layer of one
+ * FFN for the rows of one engine step), the router waits for it before its next layer, and a hand-off to a worker
+ * thread and back costs more than the inference itself for small experts on a busy machine (measured in
+ * docs/benchmarks.md). On a stream, calls are answered in the order they arrive. Describe and SetActive run on worker
+ * threads ({@link Blocking}): activation verifies files and creates sessions.
  */
 @GrpcService
 public class ExpertGrpcService extends ExpertServiceGrpc.ExpertServiceImplBase {
@@ -52,6 +55,35 @@ public class ExpertGrpcService extends ExpertServiceGrpc.ExpertServiceImplBase {
         }
         responseObserver.onNext(response);
         responseObserver.onCompleted();
+    }
+
+    /** Each request answered in order; a refused call gets its status in-band and the stream stays open. */
+    @Override
+    public StreamObserver<ForwardRequest> forwardStream(StreamObserver<ForwardReply> replies) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ForwardRequest request) {
+                ForwardReply reply;
+                try {
+                    reply = ForwardReply.newBuilder().setResponse(forward(request)).build();
+                } catch (StatusRuntimeException e) {
+                    Status s = e.getStatus();
+                    reply = ForwardReply.newBuilder().setError(CallError.newBuilder().setCode(s.getCode().value())
+                            .setDescription(s.getDescription() == null ? "" : s.getDescription())).build();
+                }
+                replies.onNext(reply);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // The router went away or cancelled the stream: nothing is waiting for an answer.
+            }
+
+            @Override
+            public void onCompleted() {
+                replies.onCompleted();
+            }
+        };
     }
 
     private ForwardResponse forward(ForwardRequest request) {

@@ -14,6 +14,7 @@ import dev.flexserve.expert.testing.ExpertClient;
 import dev.flexserve.expert.v1.DType;
 import dev.flexserve.expert.v1.DescribeRequest;
 import dev.flexserve.expert.v1.ExpertDescription;
+import dev.flexserve.expert.v1.ForwardReply;
 import dev.flexserve.expert.v1.ForwardRequest;
 import dev.flexserve.expert.v1.ForwardResponse;
 import dev.flexserve.expert.v1.SetActiveRequest;
@@ -33,6 +34,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import io.grpc.stub.StreamObserver;
 
 /** The gRPC contract of proto/expert.proto, end to end over a real channel to the test port. */
 @QuarkusTest
@@ -82,6 +87,45 @@ class ExpertGrpcTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aStreamAnswersEveryCallInOrderAsForwardDoesAndStaysOpenAfterARefusal() throws Exception {
+        LinkedBlockingQueue<ForwardReply> replies = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        StreamObserver<ForwardRequest> calls = client.stream(new StreamObserver<>() {
+            @Override
+            public void onNext(ForwardReply reply) {
+                replies.add(reply);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                ended.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                ended.complete(null);
+            }
+        });
+        float[] first = randomRows(5, 3, WIDTH);
+        float[] last = randomRows(6, 2, WIDTH);
+        calls.onNext(request(EXPERT, 0, 3, WIDTH, first));
+        calls.onNext(request(EXPERT, LAYERS, 1, WIDTH, randomRows(7, 1, WIDTH)));
+        calls.onNext(request(EXPERT, 1, 2, WIDTH, last));
+        calls.onCompleted();
+
+        ForwardReply a = replies.poll(60, TimeUnit.SECONDS);
+        ForwardReply refused = replies.poll(60, TimeUnit.SECONDS);
+        ForwardReply b = replies.poll(60, TimeUnit.SECONDS);
+        ended.get(60, TimeUnit.SECONDS);
+        assertThat(bits(decode(a.getResponse()))).isEqualTo(bits(decode(client.stub().forward(request(EXPERT, 0, 3, WIDTH, first)))));
+        assertThat(refused.hasError()).isTrue();
+        assertThat(refused.getError().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+        assertThat(refused.getError().getDescription()).contains("layer " + LAYERS + " is out of range");
+        assertThat(bits(decode(b.getResponse()))).isEqualTo(bits(decode(client.stub().forward(request(EXPERT, 1, 2, WIDTH, last)))));
+        assertThat(replies).isEmpty();
     }
 
     @Test

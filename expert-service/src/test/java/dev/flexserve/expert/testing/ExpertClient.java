@@ -3,12 +3,14 @@ package dev.flexserve.expert.testing;
 import com.google.protobuf.ByteString;
 import dev.flexserve.expert.v1.DType;
 import dev.flexserve.expert.v1.ExpertServiceGrpc;
+import dev.flexserve.expert.v1.ForwardReply;
 import dev.flexserve.expert.v1.ForwardRequest;
 import dev.flexserve.expert.v1.ForwardResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -49,6 +51,11 @@ public final class ExpertClient implements AutoCloseable {
     /** The blocking stub with a fresh 60 s deadline (a deadline is absolute, so take one per call). */
     public ExpertServiceGrpc.ExpertServiceBlockingStub stub() {
         return stub.withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    /** Opens a ForwardStream; its replies go to {@code replies}. */
+    public StreamObserver<ForwardRequest> stream(StreamObserver<ForwardReply> replies) {
+        return ExpertServiceGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).forwardStream(replies);
     }
 
     public static ForwardRequest request(String expert, int layer, int rows, int width, float[] values) {

@@ -31,7 +31,14 @@ public final class DemoModels {
 
     /** Writes {@code out/trunk}, {@code out/public} and {@code out/expert-1 .. expert-4}, all or nothing. */
     public static void write(Path out) throws IOException {
-        FlexOlmoConfig config = config();
+        write(out, config());
+    }
+
+    /**
+     * The same set of random-weight packages for another shape (byte-level vocabulary, {@link #EXPERTS} experts), e.g.
+     * for benchmarks at a realistic width.
+     */
+    public static void write(Path out, FlexOlmoConfig config) throws IOException {
         InMemoryWeights weights = RandomWeights.generate(config, SEED);
         PackageWriter writer = new PackageWriter(config);
         AtomicDirectory.write(out, tmp -> {

@@ -9,13 +9,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.Executor;
 
 /**
  * The FlexOlmo forward pass over a batch of sequences (DESIGN.md §1). Each call runs, per layer, attention for all
  * sequences at once, then the router for every real position with its own sequence's allowed set, then one call
- * per selected expert with exactly the rows routed to it (experts of a layer run concurrently on the given
- * executor), then the weighted sum, post-FFN norm and residual. Prefill (many new positions) and decode (one
+ * per selected expert with exactly the rows routed to it (a layer's remote experts concurrently, while the
+ * in-process ones compute on the calling thread), then the weighted sum, post-FFN norm and residual. Prefill (many new positions) and decode (one
  * new position per sequence) are the same call. An expert that fails a call is dropped from the allowed set of
  * the sequences it served, and their rows are routed again without it ({@link LayerMixture}).
  *
@@ -23,6 +22,10 @@ import java.util.concurrent.Executor;
  * sessions and the experts are safe to share; everything else a call touches is its own), which lets a scheduler
  * overlap one micro-batch's expert round trips with another's work. A sequence belongs to one thread at a time.
  * Experts are reached only through {@link ExpertFfn}, so they may live in this process or behind the network.
+ *
+ * <p>Ownership: an engine built with the constructor runs over a trunk and experts that others opened and will
+ * close (a router builds a new engine over its one trunk whenever its experts change): its {@link #close} leaves
+ * them open. Only {@link #inProcess} opens what it runs on, and closing that engine closes it all.
  */
 public final class Engine implements AutoCloseable {
     private final FlexOlmoConfig config;
@@ -30,9 +33,16 @@ public final class Engine implements AutoCloseable {
     private final float[][] postFfnNorm;
     private final List<Expert> experts;
     private final int expertsPerToken;
-    private final Executor fanout;
+    private final boolean ownsResources;
+    private final ThreadLocal<KvStaging> decodeStaging;
+    private final ThreadLocal<KvStaging> prefillStaging;
 
-    public Engine(TrunkPackage trunkPackage, TrunkRuntime trunk, List<Expert> experts, int expertsPerToken, Executor fanout) {
+    /** An engine over a trunk runtime and experts owned by the caller; closing it closes neither. */
+    public Engine(TrunkPackage trunkPackage, TrunkRuntime trunk, List<Expert> experts, int expertsPerToken) {
+        this(trunkPackage, trunk, experts, expertsPerToken, false);
+    }
+
+    private Engine(TrunkPackage trunkPackage, TrunkRuntime trunk, List<Expert> experts, int expertsPerToken, boolean ownsResources) {
         if (experts.isEmpty()) {
             throw new IllegalArgumentException("an engine needs at least one expert");
         }
@@ -44,7 +54,9 @@ public final class Engine implements AutoCloseable {
         this.postFfnNorm = trunkPackage.postFeedforwardNorm();
         this.experts = List.copyOf(experts);
         this.expertsPerToken = expertsPerToken;
-        this.fanout = fanout;
+        this.ownsResources = ownsResources;
+        this.decodeStaging = ThreadLocal.withInitial(() -> new KvStaging(config));
+        this.prefillStaging = ThreadLocal.withInitial(() -> new KvStaging(config));
     }
 
     /**
@@ -59,7 +71,7 @@ public final class Engine implements AutoCloseable {
                     new OnnxExpertFfn(p, t.config().hiddenSize(), intraOpThreads)));
         }
         int k = expertsPerToken > 0 ? expertsPerToken : t.config().numExpertsPerTok();
-        return new Engine(t, new TrunkRuntime(t, intraOpThreads), experts, k, Runnable::run);
+        return new Engine(t, new TrunkRuntime(t, intraOpThreads), experts, k, true);
     }
 
     public FlexOlmoConfig config() {
@@ -162,19 +174,15 @@ public final class Engine implements AutoCloseable {
 
     private float[] attention(int layer, List<Sequence> batch, List<int[]> newTokens, float[] hidden, int fresh) {
         int b = batch.size();
-        int past = 0;
         long[] pastLengths = new long[b];
         for (int i = 0; i < b; i++) {
             pastLengths[i] = batch.get(i).length();
-            past = Math.max(past, batch.get(i).length());
         }
-        int pastSize = b * config.numKeyValueHeads() * past * config.headDim();
-        float[] pastKeys = new float[pastSize];
-        float[] pastValues = new float[pastSize];
-        for (int i = 0; i < b; i++) {
-            batch.get(i).cache().copyPast(layer, pastKeys, pastValues, i, past);
-        }
-        TrunkRuntime.Attention a = trunk.attend(layer, hidden, b, fresh, pastKeys, pastValues, past, pastLengths);
+        // Decode steps keep their staged pasts between calls; prefills (other sequences each time) have their own.
+        KvStaging staging = (fresh == 1 ? decodeStaging : prefillStaging).get();
+        staging.stage(layer, batch);
+        TrunkRuntime.Attention a = trunk.attend(layer, hidden, b, fresh, staging.keys(layer, b), staging.values(layer, b),
+                staging.stride(), pastLengths);
         for (int i = 0; i < b; i++) {
             batch.get(i).cache().append(layer, a.newKeys(), a.newValues(), i, fresh, newTokens.get(i).length);
         }
@@ -192,7 +200,7 @@ public final class Engine implements AutoCloseable {
             routers[s] = e.router()[layer];
             bias[s] = e.bias() == null ? 0f : e.bias()[layer];
         }
-        new LayerMixture(layer, experts, routers, bias, expertsPerToken, fanout, config.hiddenSize())
+        new LayerMixture(layer, experts, routers, bias, expertsPerToken, config.hiddenSize())
                 .run(batch, newTokens, hidden, fresh, selectedAnyLayer, postFfnNorm[layer], config.rmsNormEps());
     }
 
@@ -247,8 +255,12 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
+    /** Closes the trunk's sessions and the experts when this engine opened them ({@link #inProcess}); else nothing. */
     @Override
     public void close() {
+        if (!ownsResources) {
+            return;
+        }
         trunk.close();
         for (Expert e : experts) {
             e.ffn().close();

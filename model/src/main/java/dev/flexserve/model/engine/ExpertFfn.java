@@ -1,7 +1,6 @@
 package dev.flexserve.model.engine;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * One expert's feed-forward network, wherever it runs: in this process on ONNX Runtime, or behind the network
@@ -17,12 +16,22 @@ public interface ExpertFfn extends AutoCloseable {
      */
     float[] forward(int layer, float[] rows, int count);
 
+    /** Whether a call leaves this process (and so can overlap with work done meanwhile on the caller's thread). */
+    default boolean remote() {
+        return false;
+    }
+
     /**
-     * Starts {@link #forward} without blocking the caller. In-process experts run on {@code executor}; a remote
-     * expert overrides this to complete on its transport's own threads, so a layer's calls cost no thread each.
+     * Starts {@link #forward}. An in-process expert computes on the caller's thread (a hand-off to another thread
+     * and back costs more than a small FFN); a remote expert overrides this to return at once and complete on its
+     * transport's thread, so a layer's remote calls are in flight together and hold no thread while they wait.
      */
-    default CompletableFuture<float[]> forwardAsync(int layer, float[] rows, int count, Executor executor) {
-        return CompletableFuture.supplyAsync(() -> forward(layer, rows, count), executor);
+    default CompletableFuture<float[]> forwardAsync(int layer, float[] rows, int count) {
+        try {
+            return CompletableFuture.completedFuture(forward(layer, rows, count));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.flexserve.model.engine;
 
 import dev.flexserve.model.config.FlexOlmoConfig;
 
+import java.nio.FloatBuffer;
+
 /**
  * The keys and values of one sequence, per layer laid out {@code [kv_heads][capacity][head_dim]} so a head's
  * past is one contiguous run. It is only valid for the expert set it was computed with (layers after the first
@@ -36,15 +38,19 @@ public final class KvCache {
     }
 
     /**
-     * Copies this sequence's past of {@code layer} into slot {@code row} of padded batch tensors
-     * {@code [batch, kv_heads, past, head_dim]}.
+     * Copies positions {@code from .. length} of this sequence's past of {@code layer} into slot {@code row} of padded
+     * batch tensors {@code [batch, kv_heads, stride, head_dim]} (the positions before {@code from} are there already).
      */
-    void copyPast(int layer, float[] batchKeys, float[] batchValues, int row, int past) {
+    void copyPast(int layer, FloatBuffer batchKeys, FloatBuffer batchValues, int row, int stride, int from) {
+        int count = length - from;
+        if (count <= 0) {
+            return;
+        }
         for (int h = 0; h < kvHeads; h++) {
-            int src = h * capacity * headDim;
-            int dst = (row * kvHeads + h) * past * headDim;
-            System.arraycopy(keys[layer], src, batchKeys, dst, length * headDim);
-            System.arraycopy(values[layer], src, batchValues, dst, length * headDim);
+            int src = (h * capacity + from) * headDim;
+            int dst = ((row * kvHeads + h) * stride + from) * headDim;
+            batchKeys.put(dst, keys[layer], src, count * headDim);
+            batchValues.put(dst, values[layer], src, count * headDim);
         }
     }
 

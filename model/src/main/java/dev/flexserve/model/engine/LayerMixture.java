@@ -8,11 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
  * The MoE half of one layer for one batch: route every real position with its own sequence's allowed set, call
- * each selected expert once with exactly its rows (all experts concurrently), and add
+ * each selected expert once with exactly its rows (the remote ones concurrently, in flight while the in-process
+ * ones compute on this thread), and add
  * {@code RMSNorm(sum_e p_e FFN_e(h))} to the residual stream.
  *
  * <p>An expert whose call throws, or returns the wrong shape or a NaN/Inf, is dropped from the allowed set of
@@ -26,16 +26,14 @@ final class LayerMixture {
     private final float[][] routers;
     private final float[] bias;
     private final int k;
-    private final Executor fanout;
     private final int d;
 
-    LayerMixture(int layer, List<Expert> experts, float[][] routers, float[] bias, int k, Executor fanout, int d) {
+    LayerMixture(int layer, List<Expert> experts, float[][] routers, float[] bias, int k, int d) {
         this.layer = layer;
         this.experts = experts;
         this.routers = routers;
         this.bias = bias;
         this.k = k;
-        this.fanout = fanout;
         this.d = d;
     }
 
@@ -82,7 +80,7 @@ final class LayerMixture {
         return Gate.route(hidden, row * d, routers, bias, seq.allowedView(), k);
     }
 
-    /** One call per expert with the rows that still lack its output, started concurrently. */
+    /** One call per expert with the rows that still lack its output: remote ones started first, then the local ones. */
     private List<Call> pendingCalls(Gate.Choice[] choices, ExpertOutputs outputs, float[] hidden) {
         List<List<Integer>> rowsPerSlot = new ArrayList<>();
         for (int s = 0; s < experts.size(); s++) {
@@ -108,7 +106,8 @@ final class LayerMixture {
                 calls.add(new Call(s, rows, input));
             }
         }
-        calls.forEach(Call::start);
+        calls.stream().filter(c -> experts.get(c.slot).ffn().remote()).forEach(Call::start);
+        calls.stream().filter(c -> !experts.get(c.slot).ffn().remote()).forEach(Call::start);
         return calls;
     }
 
@@ -182,7 +181,7 @@ final class LayerMixture {
 
         void start() {
             try {
-                future = experts.get(slot).ffn().forwardAsync(layer, input, rows.length, fanout);
+                future = experts.get(slot).ffn().forwardAsync(layer, input, rows.length);
             } catch (RuntimeException e) {
                 future = CompletableFuture.failedFuture(e);
             }

@@ -48,15 +48,16 @@ public final class TrunkRuntime implements AutoCloseable {
 
     /**
      * Runs attention block {@code layer} for {@code batch} sequences with {@code fresh} new positions each
-     * ({@code hidden [batch, fresh, d]}) after a past padded to {@code past} positions.
+     * ({@code hidden [batch, fresh, d]}) after a past padded to {@code past} positions. Direct buffers for the pasts are
+     * read in place (no copy).
      */
-    public Attention attend(int layer, float[] hidden, int batch, int fresh, float[] pastKeys, float[] pastValues,
+    public Attention attend(int layer, float[] hidden, int batch, int fresh, FloatBuffer pastKeys, FloatBuffer pastValues,
                             int past, long[] pastLengths) {
         OrtEnvironment env = OrtSessions.environment();
         long[] pastShape = {batch, config.numKeyValueHeads(), past, config.headDim()};
         try (OnnxTensor h = OnnxTensor.createTensor(env, FloatBuffer.wrap(hidden), new long[]{batch, fresh, config.hiddenSize()});
-             OnnxTensor k = OnnxTensor.createTensor(env, FloatBuffer.wrap(pastKeys), pastShape);
-             OnnxTensor v = OnnxTensor.createTensor(env, FloatBuffer.wrap(pastValues), pastShape);
+             OnnxTensor k = OnnxTensor.createTensor(env, pastKeys, pastShape);
+             OnnxTensor v = OnnxTensor.createTensor(env, pastValues, pastShape);
              OnnxTensor len = OnnxTensor.createTensor(env, LongBuffer.wrap(pastLengths), new long[]{batch});
              OrtSession.Result r = attention[layer].run(Map.of(HIDDEN, h, PAST_KEY, k, PAST_VALUE, v, PAST_LENGTH, len))) {
             return new Attention(Tensors.floats(r, HIDDEN_OUT), Tensors.floats(r, NEW_KEY), Tensors.floats(r, NEW_VALUE));

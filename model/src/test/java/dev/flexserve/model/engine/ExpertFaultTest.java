@@ -111,6 +111,6 @@ class ExpertFaultTest {
         List<Expert> experts = new ArrayList<>(base.experts());
         Expert e2 = experts.get(2);
         experts.set(2, new Expert(e2.id(), e2.owner(), e2.version(), e2.router(), e2.bias(), wrap.apply(e2.ffn())));
-        return new Engine(models.trunk(), base.trunkRuntime(), experts, base.expertsPerToken(), Runnable::run);
+        return new Engine(models.trunk(), base.trunkRuntime(), experts, base.expertsPerToken());
     }
 }

@@ -1,7 +1,5 @@
 package dev.flexserve.router.fanout;
 
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.flexserve.expert.v1.DType;
@@ -13,11 +11,13 @@ import dev.flexserve.expert.v1.ForwardResponse;
 import dev.flexserve.expert.v1.SetActiveRequest;
 import dev.flexserve.model.engine.ExpertFfn;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -28,18 +28,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * The router's connection to one expert's expert-service replicas (round robin over {@code host:port} endpoints).
- * As an {@link ExpertFfn} it sends one layer's rows per call, float32 on the wire, with a deadline; every failure
- * becomes an {@link ExpertCallException}, which makes the engine drop the expert for the sequences it served. Every
- * call carries the platform's internal credential ({@code authorization} metadata): expert-services refuse calls
- * without it.
+ * As an {@link ExpertFfn} it sends one layer's rows per call, float32 on the wire, with a deadline, on one long-lived
+ * {@link ForwardStream} per replica; every failure becomes an {@link ExpertCallException}, which makes the engine
+ * drop the expert for the sequences it served. Every stream and control call carries the platform's internal
+ * credential ({@code authorization} metadata): expert-services refuse calls without it. Created and closed by
+ * {@link Fanout}, whose event loop carries its I/O.
  */
 public final class ExpertEndpoint implements ExpertFfn {
     static final int MAX_MESSAGE_BYTES = 256 << 20;
@@ -50,16 +49,19 @@ public final class ExpertEndpoint implements ExpertFfn {
     private final List<String> targets;
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<ExpertServiceGrpc.ExpertServiceBlockingStub> stubs = new ArrayList<>();
-    private final List<ExpertServiceGrpc.ExpertServiceFutureStub> futureStubs = new ArrayList<>();
+    private final List<ForwardStream> streams = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private final MeterRegistry metrics;
     private final Timer callTime;
 
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    /** @param authorization the {@code Authorization} value of the platform's internal credential */
-    public ExpertEndpoint(String expertId, String owner, List<String> endpoints, int width, Duration timeout, String authorization,
-                          MeterRegistry metrics) {
+    /**
+     * @param authorization the {@code Authorization} value of the platform's internal credential
+     * @param eventLoop     the event loop group that carries the connections' I/O (the fan-out's)
+     */
+    ExpertEndpoint(String expertId, String owner, List<String> endpoints, int width, Duration timeout, String authorization,
+                   MeterRegistry metrics, EventLoopGroup eventLoop) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("expert " + expertId + " needs at least one endpoint");
         }
@@ -69,19 +71,21 @@ public final class ExpertEndpoint implements ExpertFfn {
         this.timeout = timeout;
         this.metrics = metrics;
         this.targets = List.copyOf(endpoints);
+        // A histogram, so that benchmarks can read percentiles of the calls they caused (differences of two scrapes).
         this.callTime = Timer.builder("flexserve.expert.call").description("Forward calls as the router sees them: RPC plus the expert's work")
-                .tag("expert", expertId).register(metrics);
+                .tag("expert", expertId).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10)).register(metrics);
         Metadata credential = new Metadata();
         credential.put(AUTHORIZATION, authorization);
         for (String target : endpoints) {
             // A prefill routes up to a whole prompt's rows to one expert: allow replies far above gRPC's 4 MB default.
             // Completions only hand a result to a waiting future, so they run on the transport's thread (no hop).
-            ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().directExecutor()
-                    .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            ManagedChannel channel = NettyChannelBuilder.forTarget(target).eventLoopGroup(eventLoop).channelType(NioSocketChannel.class)
+                    .usePlaintext().directExecutor().maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .intercept(MetadataUtils.newAttachHeadersInterceptor(credential)).build();
             channels.add(channel);
             stubs.add(ExpertServiceGrpc.newBlockingStub(channel));
-            futureStubs.add(ExpertServiceGrpc.newFutureStub(channel));
+            streams.add(new ForwardStream(channel));
         }
     }
 
@@ -101,15 +105,20 @@ public final class ExpertEndpoint implements ExpertFfn {
     @Override
     public float[] forward(int layer, float[] rows, int count) {
         try {
-            return forwardAsync(layer, rows, count, Runnable::run).join();
+            return forwardAsync(layer, rows, count).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
-    /** The call completes on gRPC's own threads: a layer's concurrent calls hold no thread while they wait. */
     @Override
-    public CompletableFuture<float[]> forwardAsync(int layer, float[] rows, int count, Executor executor) {
+    public boolean remote() {
+        return true;
+    }
+
+    /** The call completes on the transport's thread: a layer's concurrent calls hold no thread while they wait. */
+    @Override
+    public CompletableFuture<float[]> forwardAsync(int layer, float[] rows, int count) {
         ByteBuffer payload = ByteBuffer.allocate(rows.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         payload.asFloatBuffer().put(rows);
         ForwardRequest request = ForwardRequest.newBuilder()
@@ -158,19 +167,12 @@ public final class ExpertEndpoint implements ExpertFfn {
     }
 
     private CompletableFuture<ForwardResponse> start(int replica, ForwardRequest request) {
-        CompletableFuture<ForwardResponse> result = new CompletableFuture<>();
-        ListenableFuture<ForwardResponse> call = futureStubs.get(replica)
-                .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS).forward(request);
-        call.addListener(() -> {
-            try {
-                result.complete(call.get());
-            } catch (ExecutionException e) {
-                result.completeExceptionally(e.getCause());
-            } catch (InterruptedException | RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        }, MoreExecutors.directExecutor());
-        return result;
+        return streams.get(replica).call(request);
+    }
+
+    /** Fails the calls that have waited longer than the expert timeout (the fan-out's sweeper calls this). */
+    void expireLateCalls() {
+        streams.forEach(s -> s.expire(timeout.toNanos()));
     }
 
     /** A control call (describe, activate) with one repeat on a fresh connection after UNAVAILABLE, as for Forward. */
@@ -228,8 +230,10 @@ public final class ExpertEndpoint implements ExpertFfn {
         metrics.counter("flexserve_expert_requests_total", "expert", expertId, "owner", owner, "outcome", outcome).increment();
     }
 
+    /** Called by {@link Fanout}, which opened this endpoint; the engine never closes an expert it did not open. */
     @Override
     public void close() {
+        streams.forEach(ForwardStream::close);
         channels.forEach(ManagedChannel::shutdownNow);
     }
 }

@@ -3,7 +3,6 @@ package dev.flexserve.router.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flexserve.expert.v1.ExpertDescription;
-import dev.flexserve.internalauth.InternalCredential;
 import dev.flexserve.model.engine.Expert;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.PackageException;
@@ -15,10 +14,9 @@ import dev.flexserve.router.access.Policy;
 import dev.flexserve.router.access.UnknownExpertException;
 import dev.flexserve.router.fanout.ExpertCallException;
 import dev.flexserve.router.fanout.ExpertEndpoint;
+import dev.flexserve.router.fanout.Fanout;
 import dev.flexserve.router.scheduler.Scheduler;
-import dev.flexserve.router.trunk.RouterSettings;
 import dev.flexserve.router.trunk.Trunk;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +27,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The expert registry: registration (the package is verified against the trunk, and the endpoint must serve
@@ -47,18 +43,12 @@ public class ExpertRegistry {
 
     private final Trunk trunk;
     private final Scheduler scheduler;
-    private final RouterSettings settings;
-    private final MeterRegistry metrics;
-    private final InternalCredential credential;
-    private final Map<String, ExpertEndpoint> endpoints = new ConcurrentHashMap<>();
+    private final Fanout fanout;
 
-    public ExpertRegistry(Trunk trunk, Scheduler scheduler, RouterSettings settings, MeterRegistry metrics,
-                          InternalCredential credential) {
+    public ExpertRegistry(Trunk trunk, Scheduler scheduler, Fanout fanout) {
         this.trunk = trunk;
-        this.credential = credential;
         this.scheduler = scheduler;
-        this.settings = settings;
-        this.metrics = metrics;
+        this.fanout = fanout;
         restore();
     }
 
@@ -124,12 +114,10 @@ public class ExpertRegistry {
                             + served.getExpertId() + "' " + served.getPackageHash() + ", not '" + id + "' " + pkg.hash());
                 }
             } catch (ExpertCallException e) {
-                endpoint.close();
-                endpoints.remove(id);
+                fanout.disconnect(id);
                 throw new RegistrationRefusedException("endpoint", e.getMessage());
             } catch (RegistrationRefusedException e) {
-                endpoint.close();
-                endpoints.remove(id);
+                fanout.disconnect(id);
                 throw e;
             }
             Instant now = Instant.now();
@@ -179,7 +167,7 @@ public class ExpertRegistry {
         if (current.status == ExpertStatus.REVOKED) {
             throw new ExpertConflictException("expert '" + id + "' is revoked; revocation is final");
         }
-        ExpertEndpoint.Confirmation c = endpoints.get(id).setActive(true);
+        ExpertEndpoint.Confirmation c = fanout.endpoint(id).setActive(true);
         if (c.confirmed() == 0) {
             throw new ExpertConflictException("no expert-service replica of '" + id + "' confirmed activation: "
                     + String.join("; ", c.failures()));
@@ -202,7 +190,7 @@ public class ExpertRegistry {
             throw new ExpertConflictException("expert '" + id + "' is revoked; revocation is final");
         }
         View v = update(id, r -> r.status = status);
-        ExpertEndpoint.Confirmation c = endpoints.get(id).setActive(false);
+        ExpertEndpoint.Confirmation c = fanout.endpoint(id).setActive(false);
         LOG.infof("expert %s %s; %d expert-service replica(s) confirmed%s", id, status, c.confirmed(),
                 c.failures().isEmpty() ? "" : ", not confirmed: " + String.join("; ", c.failures()));
         return v;
@@ -235,10 +223,7 @@ public class ExpertRegistry {
     }
 
     private ExpertEndpoint connect(String id, String owner, String targets) {
-        ExpertEndpoint e = new ExpertEndpoint(id, owner, ExpertEndpoint.parse(targets), trunk.trunkPackage().config().hiddenSize(),
-                settings.expertTimeout(), credential.headerValue(), metrics);
-        endpoints.put(id, e);
-        return e;
+        return fanout.connect(id, owner, ExpertEndpoint.parse(targets));
     }
 
     private Expert expert(ExpertRecord r, ExpertEndpoint endpoint) {

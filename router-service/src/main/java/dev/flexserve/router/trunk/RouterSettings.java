@@ -41,7 +41,8 @@ public interface RouterSettings {
     @WithDefault("5s")
     Duration expertTimeout();
 
-    @WithDefault("16")
+    /** Event loop threads that carry every expert connection's I/O; one suffices for a few experts on few cores. */
+    @WithDefault("1")
     int fanoutThreads();
 
     enum RevocationMode {
