@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * key, every file matches its hash, it was trained against this trunk, its dimensions fit, its graphs use only
  * allowed operators and no data outside the package — then stored by content hash and handed to the
  * {@link Provisioner}, which registers it with the router once its workload is ready. Anything refused leaves nothing
- * behind. Revocation takes the expert out of routing first (the call returns only then) and then removes its workload.
+ * behind (a valid package on a router that provisions nothing is refused too: 503). Revocation takes the expert out of routing first (the call returns only then) and then removes its workload.
  */
 @ApplicationScoped
 public class ExpertLifecycle {
@@ -54,9 +54,6 @@ public class ExpertLifecycle {
 
     /** Verifies, stores and provisions an uploaded package; the answer's status is {@code provisioning}. */
     public Deployments.View upload(InputStream archive, Caller caller) {
-        if (settings.mode() == ProvisioningSettings.Mode.NONE) {
-            throw new ProvisioningUnavailableException("this router provisions no uploaded experts (flexserve.router.provisioning.mode=none)");
-        }
         if (!caller.isPlatform() && !caller.roles().contains(Caller.OWNER) && !caller.roles().contains(Caller.OPERATOR)) {
             throw new PermissionDeniedException("only owners and operators upload experts");
         }
@@ -78,6 +75,10 @@ public class ExpertLifecycle {
             PackageSignatures.Verified signed = refusingAsRegistration(() ->
                     PackageSignatures.verify(staged.dir(), keys.of(manifest.owner())));
             ExpertPackage pkg = refusingAsRegistration(() -> ExpertPackage.load(staged.dir(), trunk.trunkPackage()));
+            if (settings.mode() == ProvisioningSettings.Mode.NONE) {
+                throw new ProvisioningUnavailableException("the package is valid, but this router provisions no uploaded experts "
+                        + "(flexserve.router.provisioning.mode=none)");
+            }
             if (registry.exists(id) || !deployments.create(id, manifest.owner(), pkg.hash())) {
                 throw new ExpertConflictException("expert '" + id + "' already exists");
             }
