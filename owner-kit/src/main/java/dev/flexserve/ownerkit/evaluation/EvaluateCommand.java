@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.ownerkit.OwnerKitException;
 import dev.flexserve.ownerkit.corpus.Documents;
 import picocli.CommandLine.Command;
@@ -64,7 +65,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         double bpb;
         try (Engine engine = Engine.inProcess(set, topK, 1)) {
-            bpb = BitsPerByte.of(engine, allow, chunks);
+            List<int[]> tokens;
+            try (Tokenizer tokenizer = set.trunk().openTokenizer()) {
+                tokens = chunks.tokens(tokenizer);
+            }
+            bpb = BitsPerByte.of(engine, allow, tokens, chunks.bytes());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (json) {

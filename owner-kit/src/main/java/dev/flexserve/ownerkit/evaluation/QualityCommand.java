@@ -43,6 +43,12 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--chunk", defaultValue = "0", description = "Bytes per scored piece (default: 128, or the context if smaller).")
     int chunk;
 
+    @Option(names = "--samples", description = "The model set whose sample completions (Samples) follow the table (the platform's default).")
+    Path samples;
+
+    @Option(names = "--prompt", description = "A prompt per domain for the sample completions: <domain>=<text> (repeat).")
+    Map<String, String> prompts;
+
     @Option(names = "--json", description = "Also write the table as JSON to this file.")
     Path json;
 
@@ -69,9 +75,17 @@ public final class QualityCommand implements Callable<Integer> {
         List<String> domains = new ArrayList<>(chunks.keySet());
         List<String> closed = domains.subList(1, domains.size());
         spec.commandLine().getOut().print(Quality.markdown(rows, domains, closed));
-        spec.commandLine().getOut().printf("%nRouting: share of decisions (scored byte x layer) that select the public expert and the text's own%n"
+        spec.commandLine().getOut().printf("%nRouting: share of decisions (scored token x layer) that select the public expert and the text's own%n"
                 + "expert (public text: the public expert)%n%n");
         spec.commandLine().getOut().print(Quality.routingMarkdown(routing, domains));
+        Map<String, String> completions = Map.of();
+        if (samples != null && prompts != null) {
+            completions = Samples.of(ModelSet.load(samples), List.copyOf(prompts.values()));
+            spec.commandLine().getOut().printf("%nSample completions of %s (all experts, top-%d; temperature %s, top-p %s, seed %d, %d tokens)%n%n",
+                    samples, ModelSet.load(samples).trunk().config().numExpertsPerTok(), Samples.PARAMS.temperature(),
+                    Samples.PARAMS.topP(), Samples.PARAMS.seed(), Samples.PARAMS.maxTokens());
+            spec.commandLine().getOut().print(Samples.markdown(completions));
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getOut().printf("%nbytes scored per domain: %s; run time %.0f s%n",
                 chunks.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().bytes()).toList(), seconds);
@@ -80,6 +94,7 @@ public final class QualityCommand implements Callable<Integer> {
             n.put("seconds", seconds);
             n.put("max_bytes", maxBytes);
             n.put("chunk", chunk);
+            completions.forEach(n.putObject("samples")::put);
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), n);
         }
         return 0;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import dev.flexserve.model.config.FlexOlmoConfig;
 import dev.flexserve.model.weights.InMemoryWeights;
@@ -41,6 +42,8 @@ import static dev.flexserve.model.weights.WeightNames.*;
 public final class TorchFlexOlmo implements AutoCloseable {
     /** Non-HF name of the per-layer, per-expert router bias {@code [L, E]} (column 0, the public expert, stays 0). */
     public static final String ROUTER_BIAS = "flexserve.router_bias";
+    /** Prefix of training-only parameters ({@link #addAuxiliary}). */
+    public static final String AUXILIARY = "flexserve.aux.";
 
     private final FlexOlmoConfig config;
     private final NDManager manager;
@@ -163,10 +166,19 @@ public final class TorchFlexOlmo implements AutoCloseable {
      * non-null, each layer's router logits {@code [B, T, E]} are added to it (for the z-loss).
      */
     public NDArray forward(NDManager step, long[] tokens, int batch, int length, List<NDArray> routerLogits) {
+        return forward(step, tokens, batch, length, routerLogits, null);
+    }
+
+    /**
+     * As {@link #forward(NDManager, long[], int, int, List)}; with {@code routerInputs} non-null, each layer's router
+     * input (the residual stream after attention, {@code [B, T, d]}) is added to it.
+     */
+    public NDArray forward(NDManager step, long[] tokens, int batch, int length, List<NDArray> routerLogits,
+                           List<NDArray> routerInputs) {
         Constants c = new Constants(step);
         int d = config.hiddenSize();
         NDArray ids = step.create(tokens, new Shape(batch, length));
-        NDArray h = ids.oneHot(config.vocabSize()).matMul(param(EMBED));
+        NDArray h = ids.getNDArrayInternal().embedding(ids, param(EMBED), SparseFormat.DENSE).singletonOrThrow();
         // Tables owned by the model's manager: used only as operands, so results stay in the step's manager.
         NDArray[] tables = tables(length);
         NDArray cos = tables[0];
@@ -175,6 +187,9 @@ public final class TorchFlexOlmo implements AutoCloseable {
         NDArray bias = withBias ? c.biasMask.mul(param(ROUTER_BIAS)) : null;
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             h = h.add(rmsNorm(attention(h, l, batch, length, cos, sin, mask, c), param(postAttentionNorm(l)), c));
+            if (routerInputs != null) {
+                routerInputs.add(h);
+            }
             NDArray m = mixture(h, l, c, bias == null ? null : bias.get(l), routerLogits);
             h = h.add(rmsNorm(m, param(postFeedforwardNorm(l)), c));
         }
@@ -291,11 +306,21 @@ public final class TorchFlexOlmo implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a training-only parameter (an auxiliary objective's, {@link #AUXILIARY} + {@code name}): it is trained and
+     * checkpointed with the model but is not part of the served function and is never exported.
+     */
+    public NDArray addAuxiliary(String name, float[] values, long... shape) {
+        NDArray a = manager.create(values, new Shape(shape));
+        params.put(AUXILIARY + name, a);
+        return a;
+    }
+
     /** The weights in Hugging Face layout ({@code [out, in]}), for {@code PackageWriter} and checkpoints. */
     public InMemoryWeights export() {
         InMemoryWeights w = new InMemoryWeights();
         for (Map.Entry<String, NDArray> p : params.entrySet()) {
-            if (p.getKey().equals(ROUTER_BIAS)) {
+            if (p.getKey().equals(ROUTER_BIAS) || p.getKey().startsWith(AUXILIARY)) {
                 continue;
             }
             NDArray a = p.getValue();

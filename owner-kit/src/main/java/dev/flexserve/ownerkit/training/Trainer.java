@@ -15,16 +15,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The training loop: next-byte cross-entropy (plus the router z-loss for mixtures), AdamW with linear warm-up and
  * cosine decay, global-norm gradient clipping, the non-positive clamp on router biases, progress lines (step, loss,
- * bits per byte, tokens/s, ETA) and resumable checkpoints (parameters and optimiser state, atomically replaced).
+ * bits per byte, tokens/s, ETA) and resumable checkpoints (parameters, optimiser state and step as one atomic unit: {@link Checkpoints}).
  * Only the model's trainable parameters receive gradients or updates.
  */
 public final class Trainer {
@@ -41,6 +41,11 @@ public final class Trainer {
         }
     }
 
+    /** A training-only objective on the router inputs, added to the language-model loss (its weight included). */
+    public interface AuxiliaryLoss {
+        NDArray loss(NDManager step, List<NDArray> routerInputs, long[] inputs, int batch, int length);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double LN2 = Math.log(2);
     private static final double BETA1 = 0.9;
@@ -52,6 +57,7 @@ public final class Trainer {
     private final Options o;
     private final Path workDir;
     private final PrintStream log;
+    private final Checkpoints checkpoints;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private final String label;
@@ -60,6 +66,8 @@ public final class Trainer {
     /** Test hook: force a GC between forward and backward (the DJL scalar pitfall's trigger). */
     private boolean gcBetweenForwardAndBackward;
     private double lastLoss = Double.NaN;
+    private AuxiliaryLoss auxiliary;
+    private double auxiliarySum;
     private int stopAfter = Integer.MAX_VALUE;
     private long forwardNanos;
     private long backwardNanos;
@@ -72,6 +80,7 @@ public final class Trainer {
         this.o = options;
         this.workDir = workDir;
         this.log = log;
+        this.checkpoints = new Checkpoints(workDir);
         for (String name : model.trainable()) {
             NDArray p = model.param(name);
             m.put(name, p.zerosLike());
@@ -93,6 +102,11 @@ public final class Trainer {
     public Trainer learningRateScale(String name, double scale) {
         model.param(name);
         learningRateScales.put(name, scale);
+        return this;
+    }
+
+    public Trainer auxiliary(AuxiliaryLoss loss) {
+        this.auxiliary = loss;
         return this;
     }
 
@@ -134,9 +148,12 @@ public final class Trainer {
                 double tokPerSec = done * tokensPerStep / seconds;
                 double eta = (o.steps() - step) * (seconds / done);
                 double mean = lossSum / lossCount;
-                log.printf("%s: step %d/%d  loss %.4f  bpb %.3f  lr %.2e  %.0f tok/s  ETA %s  (ms/step fwd %.0f bwd %.0f upd %.0f)%n",
-                        label, step, o.steps(), mean, mean / LN2, learningRate(step), tokPerSec, duration(eta),
+                log.printf("%s: step %d/%d  loss %.4f  bits/token %.3f%s  lr %.2e  %.0f tok/s  ETA %s  (ms/step fwd %.0f bwd %.0f upd %.0f)%n",
+                        label, step, o.steps(), mean, mean / LN2,
+                        auxiliary == null ? "" : String.format("  auxiliary %.4f", auxiliarySum / lossCount),
+                        learningRate(step), tokPerSec, duration(eta),
                         forwardNanos / 1e6 / done, backwardNanos / 1e6 / done, updateNanos / 1e6 / done);
+                auxiliarySum = 0;
                 lossSum = 0;
                 lossCount = 0;
             }
@@ -165,9 +182,15 @@ public final class Trainer {
             long t1;
             try (GradientCollector collector = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
                 List<NDArray> routerLogits = model.config().numExperts() > 1 && o.zLoss() > 0 ? new ArrayList<>() : null;
-                NDArray logits = model.forward(s, inputs, o.batch(), o.length(), routerLogits);
+                List<NDArray> routerInputs = auxiliary == null ? null : new ArrayList<>();
+                NDArray logits = model.forward(s, inputs, o.batch(), o.length(), routerLogits, routerInputs);
                 NDArray loss = crossEntropy(s, logits, targets);
                 NDArray total = loss;
+                if (auxiliary != null) {
+                    NDArray aux = auxiliary.loss(s, routerInputs, inputs, o.batch(), o.length());
+                    auxiliarySum += aux.getFloat();
+                    total = total.add(aux);
+                }
                 if (routerLogits != null) {
                     NDArray z = null;
                     for (NDArray rl : routerLogits) {
@@ -198,11 +221,8 @@ public final class Trainer {
     }
 
     static NDArray crossEntropy(NDManager s, NDArray logits, long[] targets) {
-        long vocab = logits.getShape().get(2);
-        NDArray t = s.create(targets, new ai.djl.ndarray.types.Shape(logits.getShape().get(0), logits.getShape().get(1)));
-        NDArray logp = logits.logSoftmax(2);
-        NDArray picked = logp.mul(t.oneHot((int) vocab)).sum(new int[]{2});
-        return picked.mean().neg();
+        NDArray t = s.create(targets, new ai.djl.ndarray.types.Shape(logits.getShape().get(0), logits.getShape().get(1), 1));
+        return logits.logSoftmax(2).gather(t, 2).mean().neg();
     }
 
     private static NDArray logSumExp(NDArray x) {
@@ -281,14 +301,6 @@ public final class Trainer {
 
     // ---- checkpoints --------------------------------------------------------------------------------------
 
-    private Path checkpointFile() {
-        return workDir.resolve("checkpoint.safetensors");
-    }
-
-    private Path checkpointMeta() {
-        return workDir.resolve("checkpoint.json");
-    }
-
     private ObjectNode identity() {
         ObjectNode n = JSON.createObjectNode();
         n.set("options", o.toJson());
@@ -307,24 +319,15 @@ public final class Trainer {
             w.add("m/" + name, DType.F32, m.get(name).toFloatArray(), m.get(name).getShape().getShape());
             w.add("v/" + name, DType.F32, v.get(name).toFloatArray(), v.get(name).getShape().getShape());
         }
-        Path tmp = workDir.resolve(".checkpoint.safetensors.tmp");
-        Files.deleteIfExists(tmp);
-        w.write(tmp);
-        ObjectNode meta = identity();
-        meta.put("step", step);
-        Path metaTmp = workDir.resolve(".checkpoint.json.tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(metaTmp.toFile(), meta);
-        // The tensors first, then the step that names them: a crash in between resumes from the older step's
-        // metadata with newer tensors only if both moves happened, so write the pair under one name change each.
-        Files.move(tmp, checkpointFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(metaTmp, checkpointMeta(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        checkpoints.write(step, identity(), w);
     }
 
     private int resume() throws IOException {
-        if (!Files.isRegularFile(checkpointMeta()) || !Files.isRegularFile(checkpointFile())) {
+        Optional<Checkpoints.Checkpoint> latest = checkpoints.latest();
+        if (latest.isEmpty()) {
             return 0;
         }
-        JsonNode meta = JSON.readTree(checkpointMeta().toFile());
+        JsonNode meta = latest.get().meta();
         ObjectNode expected = identity();
         for (String field : List.of("options", "config", "trainable")) {
             if (meta.get(field) == null || !expected.get(field).toString().equals(meta.get(field).toString())) {
@@ -332,7 +335,7 @@ public final class Trainer {
                         + " differ); use another output directory or delete it");
             }
         }
-        try (SafetensorsFile f = SafetensorsFile.open(checkpointFile())) {
+        try (SafetensorsFile f = latest.get().openTensors()) {
             for (String name : model.names()) {
                 model.load(name, f.read("param/" + name));
             }
@@ -341,7 +344,7 @@ public final class Trainer {
                 v.get(name).set(f.read("v/" + name));
             }
         }
-        return meta.path("step").asInt();
+        return latest.get().step();
     }
 
     static String duration(double seconds) {

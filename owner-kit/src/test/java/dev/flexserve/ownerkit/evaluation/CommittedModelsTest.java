@@ -5,6 +5,7 @@ import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.engine.Sequence;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.ownerkit.Owner;
 import dev.flexserve.ownerkit.corpus.Documents;
 import dev.flexserve.ownerkit.packaging.PackageWeights;
@@ -55,7 +56,9 @@ class CommittedModelsTest {
 
     static Map<String, Double> bpb(Engine engine, List<String> allowed) {
         Map<String, Double> out = new LinkedHashMap<>();
-        texts.forEach((d, c) -> out.put(d, BitsPerByte.of(engine, allowed, c)));
+        try (Tokenizer tokenizer = models.trunk().openTokenizer()) {
+            texts.forEach((d, c) -> out.put(d, BitsPerByte.of(engine, allowed, c.tokens(tokenizer), c.bytes())));
+        }
         return out;
     }
 
@@ -127,8 +130,10 @@ class CommittedModelsTest {
     @Test
     void committedPackagesComputeTheTrainedFunction() throws Exception {
         PackageWeights weights = new PackageWeights(models.trunk(), models.experts());
-        byte[] piece = texts.get("code").pieces().get(0);
-        int[] input = TextChunks.input(piece);
+        int[] input;
+        try (Tokenizer tokenizer = models.trunk().openTokenizer()) {
+            input = TextChunks.input(texts.get("code").tokens(tokenizer).get(0), models.trunk().config().eosTokenId());
+        }
         float[] served;
         try (Engine engine = Engine.inProcess(models, 2, 1)) {
             Sequence s = engine.newSequence(null, input.length);
