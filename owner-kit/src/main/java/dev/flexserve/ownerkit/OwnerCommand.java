@@ -26,7 +26,6 @@ import java.util.concurrent.Callable;
                 dev.flexserve.ownerkit.training.TuneRouterCommand.class,
                 dev.flexserve.ownerkit.evaluation.EvaluateCommand.class,
                 dev.flexserve.ownerkit.evaluation.QualityCommand.class,
-                dev.flexserve.ownerkit.evaluation.HiddenStatesCommand.class,
         })
 public final class OwnerCommand implements Callable<Integer> {
     @Spec

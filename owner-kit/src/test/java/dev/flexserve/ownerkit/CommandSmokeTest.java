@@ -3,6 +3,7 @@ package dev.flexserve.ownerkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.ownerkit.embedding.RoutingSpace;
 import dev.flexserve.ownerkit.packaging.Packages;
 import org.junit.jupiter.api.Test;
 
@@ -24,14 +25,16 @@ class CommandSmokeTest {
         Path root = TinyModels.root().resolve("smoke");
         Files.createDirectories(root);
         assertThat(ModelSet.load(publicSet).experts()).hasSize(1);
-        assertThat(publicSet.resolve("trunk/domain_projection.safetensors")).exists();
+        assertThat(ModelSet.load(publicSet).trunk().manifest().files()).containsKey(RoutingSpace.FILE);
 
         Owner.Result emb = Owner.run("domain-embedding", "--docs", Owner.fixture("legal.jsonl").toString(), "--public",
-                publicSet.toString(), "--sample", "3", "--out", root.resolve("legal.json").toString());
+                publicSet.toString(), "--sample", "3", "--windows", "4", "--length", "16", "--out", root.resolve("legal.json").toString());
         assertThat(emb.exit()).as(emb.err()).isZero();
         JsonNode e = new ObjectMapper().readTree(root.resolve("legal.json").toFile());
         assertThat(e.get("embedding")).hasSize(384);
-        assertThat(e.get("router_row")).hasSize(16);
+        assertThat(e.get("router_rows")).hasSize(2);
+        assertThat(e.get("router_rows").get(0)).hasSize(16);
+        assertThat(e.get("router_bias")).hasSize(2);
 
         Owner.Result train = Owner.run(TinyModels.tinyArgs("train-expert", "--public", publicSet.toString(),
                 "--docs", Owner.fixture("legal.jsonl").toString(), "--domain-embedding", root.resolve("legal.json").toString(),
@@ -70,6 +73,22 @@ class CommandSmokeTest {
         assertThat(q.exit()).as(q.err()).isZero();
         assertThat(q.out()).contains("| public model alone |").contains("BTM").contains("opt-out legal").contains("dense")
                 .contains("RT").contains("Routing:").containsPattern("\\| FlexOlmo, all experts, top-2 \\| \\d\\.\\d\\d \\| \\d\\.\\d\\d \\|\\n");
+
+        Path tokenizer = root.resolve("tokenizer.json");
+        Owner.Result tok = Owner.run("train-tokenizer", "--docs", Owner.fixture("public.txt").toString(), "--vocab", "300",
+                "--out", tokenizer.toString());
+        assertThat(tok.exit()).as(tok.err()).isZero();
+        assertThat(tok.progress()).contains("300 ids (43 merges)");
+        Path bpeSet = root.resolve("bpe-set");
+        Owner.Result bpe = Owner.run(TinyModels.tinyArgs("train-public", "--docs", Owner.fixture("public.txt").toString(),
+                "--tokenizer", tokenizer.toString(), "--steps", "2", "--centroid-windows", "4", "--out", bpeSet.toString()));
+        assertThat(bpe.exit()).as(bpe.err()).isZero();
+        assertThat(ModelSet.load(bpeSet).trunk().config().vocabSize()).isEqualTo(300);
+        assertThat(ModelSet.load(bpeSet).trunk().config().eosTokenId()).isEqualTo(299);
+        Owner.Result bpeEval = Owner.run("evaluate", "--models", bpeSet.toString(), "--text", Owner.fixture("legal.jsonl").toString(),
+                "--max-bytes", "300", "--json");
+        assertThat(bpeEval.exit()).as(bpeEval.err()).isZero();
+        assertThat(new ObjectMapper().readTree(bpeEval.out()).get("bytes").asLong()).isEqualTo(300);
 
         Owner.Result help = Owner.run("corpora", "--help");
         assertThat(help.exit()).isZero();

@@ -28,7 +28,7 @@ public final class TinyModels {
         if (publicSet == null) {
             Path out = root().resolve("public-set");
             Owner.Result r = Owner.run(tinyArgs("train-public", "--docs", Owner.fixture("public.txt").toString(),
-                    "--out", out.toString(), "--steps", "3", "--embed-sample", "4"));
+                    "--out", out.toString(), "--steps", "3", "--centroid-windows", "4"));
             assertThat(r.exit()).as(r.err()).isZero();
             publicSet = out;
         }

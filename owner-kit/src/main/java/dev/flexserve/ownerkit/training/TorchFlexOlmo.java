@@ -42,8 +42,6 @@ import static dev.flexserve.model.weights.WeightNames.*;
 public final class TorchFlexOlmo implements AutoCloseable {
     /** Non-HF name of the per-layer, per-expert router bias {@code [L, E]} (column 0, the public expert, stays 0). */
     public static final String ROUTER_BIAS = "flexserve.router_bias";
-    /** Prefix of training-only parameters ({@link #addAuxiliary}). */
-    public static final String AUXILIARY = "flexserve.aux.";
 
     private final FlexOlmoConfig config;
     private final NDManager manager;
@@ -306,21 +304,11 @@ public final class TorchFlexOlmo implements AutoCloseable {
         }
     }
 
-    /**
-     * Adds a training-only parameter (an auxiliary objective's, {@link #AUXILIARY} + {@code name}): it is trained and
-     * checkpointed with the model but is not part of the served function and is never exported.
-     */
-    public NDArray addAuxiliary(String name, float[] values, long... shape) {
-        NDArray a = manager.create(values, new Shape(shape));
-        params.put(AUXILIARY + name, a);
-        return a;
-    }
-
     /** The weights in Hugging Face layout ({@code [out, in]}), for {@code PackageWriter} and checkpoints. */
     public InMemoryWeights export() {
         InMemoryWeights w = new InMemoryWeights();
         for (Map.Entry<String, NDArray> p : params.entrySet()) {
-            if (p.getKey().equals(ROUTER_BIAS) || p.getKey().startsWith(AUXILIARY)) {
+            if (p.getKey().equals(ROUTER_BIAS)) {
                 continue;
             }
             NDArray a = p.getValue();

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
-import static dev.flexserve.model.weights.WeightNames.qProj;
 import static dev.flexserve.model.weights.WeightNames.router;
 
 @Command(name = "train-public", mixinStandardHelpOptions = true,
@@ -62,17 +61,6 @@ public final class TrainPublicCommand implements Callable<Integer> {
     int ffn;
     @Option(names = "--max-positions", defaultValue = "512", description = "Context (default: ${DEFAULT-VALUE}).")
     int maxPositions;
-    @Option(names = "--uniform-head-layers", defaultValue = "0", description = {"In the first N layers, attention head 0 attends uniformly to",
-            "the whole prefix (its query projection is zero and frozen), so the router input carries a summary of the context (default: ${DEFAULT-VALUE})."})
-    int uniformHeadLayers;
-
-    @Option(names = "--summary-dims", defaultValue = "0", description = "Width k of the context summary objective (ContextSummary; 0: none; default: ${DEFAULT-VALUE}).")
-    int summaryDims;
-    @Option(names = "--summary-weight", defaultValue = "0.2", description = "Weight of the context summary loss (default: ${DEFAULT-VALUE}).")
-    double summaryWeight;
-    @Option(names = "--summary-stride", defaultValue = "8", description = "Every n-th position predicts the window's tokens (default: ${DEFAULT-VALUE}).")
-    int summaryStride;
-
     @Option(names = "--served-experts", defaultValue = "5", description = "num_experts of the served model: 1 + owners' experts (default: ${DEFAULT-VALUE}).")
     int servedExperts;
     @Option(names = "--top-k", defaultValue = "2", description = "num_experts_per_tok of the served model (default: ${DEFAULT-VALUE}).")
@@ -117,7 +105,6 @@ public final class TrainPublicCommand implements Callable<Integer> {
         WeightSource init = from == null ? Architecture.initial(dense, training.seed, new float[hidden]) : continued(dense);
         try (NDManager root = Torch.start(training.threads());
              TorchFlexOlmo model = new TorchFlexOlmo(dense, init, null, root)) {
-            ContextSummary summary = summaryDims > 0 ? new ContextSummary(model, summaryDims, summaryStride, summaryWeight, training.seed) : null;
             List<String> trainable = new ArrayList<>(model.allNames());
             trainable.removeAll(model.routerNames());
             model.setTrainable(trainable);
@@ -126,32 +113,11 @@ public final class TrainPublicCommand implements Callable<Integer> {
                     params, docs.size(), training.steps, training.batch, training.length, from == null ? "" : ", continuing " + from);
             long start = System.nanoTime();
             Trainer trainer = new Trainer("train-public", model, data, training.options(0, 0.01), work, System.err);
-            int hd = dense.headDim();
-            int qw = dense.queryWidth();
-            for (int l = 0; l < Math.min(uniformHeadLayers, layers); l++) {
-                // Compute layout [d, q_width]: head 0 is columns 0..head_dim-1.
-                float[] q = model.values(qProj(l));
-                float[] mask = new float[q.length];
-                for (int i = 0; i < hidden; i++) {
-                    for (int j = 0; j < qw; j++) {
-                        if (j < hd) {
-                            q[i * qw + j] = 0f;
-                        } else {
-                            mask[i * qw + j] = 1f;
-                        }
-                    }
-                }
-                model.load(qProj(l), q);
-                trainer.maskGradient(qProj(l), mask);
-            }
-            if (summary != null) {
-                trainer.auxiliary(summary);
-            }
             trainer.run();
             System.err.printf("train-public: training took %.0f s%n", (System.nanoTime() - start) / 1e9);
             long t0 = System.nanoTime();
             TrainingData publicText = new TrainingData(tok).add(docs.get(0).toString(), sources.get(0), 1.0);
-            RoutingSpace space = routingSpace(model, publicText, summary);
+            RoutingSpace space = routingSpace(model, publicText);
             System.err.printf("train-public: routing space (%d dims) from %d windows of public text in %.1f s; temperatures %s%n",
                     space.dims(), centroidWindows, (System.nanoTime() - t0) / 1e9, java.util.Arrays.toString(temperatures(space)));
             write(served, model.export(), asset, space);
@@ -161,16 +127,18 @@ public final class TrainPublicCommand implements Callable<Integer> {
     }
 
     /**
-     * The routing space (RoutingSpace): the context summary's projection (or the identity), the public text's centroid
-     * in it, and a temperature per layer that puts {@link #sharpness} public spreads between logits one squared spread apart.
+     * The routing space (RoutingSpace): the router input itself (identity projection), the public text's centroid in
+     * it, and per layer the temperature {@code sharpness / s} where {@code s} is the mean squared distance of public
+     * tokens' router inputs from that centroid: a domain one such distance further from a token than the public
+     * centroid gets a logit {@code sharpness / 2} lower.
      */
-    private RoutingSpace routingSpace(TorchFlexOlmo model, TrainingData publicText, ContextSummary summary) {
+    private RoutingSpace routingSpace(TorchFlexOlmo model, TrainingData publicText) {
         int layers = model.config().numHiddenLayers();
         int d = model.config().hiddenSize();
-        int k = summary == null ? d : summary.dims();
+        int k = d;
         float[][] projection = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            projection[l] = summary == null ? identity(d) : summary.projection(l);
+            projection[l] = identity(d);
         }
         float[][] centroids = TrunkCentroids.of(model, publicText, centroidWindows, training.length, training.seed);
         RoutingSpace unit = new RoutingSpace(d, k, projection, ones(layers), new float[layers][k]);

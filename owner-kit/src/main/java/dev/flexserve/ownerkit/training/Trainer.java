@@ -41,11 +41,6 @@ public final class Trainer {
         }
     }
 
-    /** A training-only objective on the router inputs, added to the language-model loss (its weight included). */
-    public interface AuxiliaryLoss {
-        NDArray loss(NDManager step, List<NDArray> routerInputs, long[] inputs, int batch, int length);
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double LN2 = Math.log(2);
     private static final double BETA1 = 0.9;
@@ -66,8 +61,6 @@ public final class Trainer {
     /** Test hook: force a GC between forward and backward (the DJL scalar pitfall's trigger). */
     private boolean gcBetweenForwardAndBackward;
     private double lastLoss = Double.NaN;
-    private AuxiliaryLoss auxiliary;
-    private double auxiliarySum;
     private int stopAfter = Integer.MAX_VALUE;
     private long forwardNanos;
     private long backwardNanos;
@@ -102,11 +95,6 @@ public final class Trainer {
     public Trainer learningRateScale(String name, double scale) {
         model.param(name);
         learningRateScales.put(name, scale);
-        return this;
-    }
-
-    public Trainer auxiliary(AuxiliaryLoss loss) {
-        this.auxiliary = loss;
         return this;
     }
 
@@ -148,12 +136,9 @@ public final class Trainer {
                 double tokPerSec = done * tokensPerStep / seconds;
                 double eta = (o.steps() - step) * (seconds / done);
                 double mean = lossSum / lossCount;
-                log.printf("%s: step %d/%d  loss %.4f  bits/token %.3f%s  lr %.2e  %.0f tok/s  ETA %s  (ms/step fwd %.0f bwd %.0f upd %.0f)%n",
-                        label, step, o.steps(), mean, mean / LN2,
-                        auxiliary == null ? "" : String.format("  auxiliary %.4f", auxiliarySum / lossCount),
-                        learningRate(step), tokPerSec, duration(eta),
+                log.printf("%s: step %d/%d  loss %.4f  bits/token %.3f  lr %.2e  %.0f tok/s  ETA %s  (ms/step fwd %.0f bwd %.0f upd %.0f)%n",
+                        label, step, o.steps(), mean, mean / LN2, learningRate(step), tokPerSec, duration(eta),
                         forwardNanos / 1e6 / done, backwardNanos / 1e6 / done, updateNanos / 1e6 / done);
-                auxiliarySum = 0;
                 lossSum = 0;
                 lossCount = 0;
             }
@@ -182,15 +167,9 @@ public final class Trainer {
             long t1;
             try (GradientCollector collector = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
                 List<NDArray> routerLogits = model.config().numExperts() > 1 && o.zLoss() > 0 ? new ArrayList<>() : null;
-                List<NDArray> routerInputs = auxiliary == null ? null : new ArrayList<>();
-                NDArray logits = model.forward(s, inputs, o.batch(), o.length(), routerLogits, routerInputs);
+                NDArray logits = model.forward(s, inputs, o.batch(), o.length(), routerLogits);
                 NDArray loss = crossEntropy(s, logits, targets);
                 NDArray total = loss;
-                if (auxiliary != null) {
-                    NDArray aux = auxiliary.loss(s, routerInputs, inputs, o.batch(), o.length());
-                    auxiliarySum += aux.getFloat();
-                    total = total.add(aux);
-                }
                 if (routerLogits != null) {
                     NDArray z = null;
                     for (NDArray rl : routerLogits) {
