@@ -40,7 +40,7 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--max-bytes", defaultValue = "32768", description = "Bytes scored per domain (default: ${DEFAULT-VALUE}).")
     long maxBytes;
 
-    @Option(names = "--chunk", defaultValue = "0", description = "Bytes per scored piece (default: 128, or the context if smaller).")
+    @Option(names = "--chunk", defaultValue = "0", description = "Bytes per scored piece (default: " + TextChunks.DEFAULT_CHUNK + ", or the context if smaller).")
     int chunk;
 
     @Option(names = "--samples", description = "The model set whose sample completions (Samples) follow the table (the platform's default).")
@@ -64,7 +64,7 @@ public final class QualityCommand implements Callable<Integer> {
         }
         ModelSet set = ModelSet.load(models);
         if (chunk == 0) {
-            chunk = Math.min(128, set.trunk().config().maxPositionEmbeddings());
+            chunk = Math.min(TextChunks.DEFAULT_CHUNK, set.trunk().config().maxPositionEmbeddings());
         }
         Map<String, TextChunks> chunks = new LinkedHashMap<>();
         chunks.put("public", TextChunks.of(Documents.read(text.get("public")), chunk, maxBytes));

@@ -13,6 +13,8 @@ import java.util.List;
  * token is predicted and none is context only. Bits per byte divide by the pieces' bytes, whatever the tokenizer.
  */
 public record TextChunks(List<String> texts, long bytes) {
+    /** Bytes per piece unless told otherwise: at most as many tokens as the demo models' training window (256). */
+    public static final int DEFAULT_CHUNK = 256;
 
     public static TextChunks of(List<String> documents, int chunk, long maxBytes) {
         List<String> texts = new ArrayList<>();

@@ -48,7 +48,7 @@ class CommittedModelsTest {
     @BeforeAll
     static void load() {
         models = ModelSet.load(Owner.committedModels("flexolmo"));
-        texts.put("public", TextChunks.of(Documents.read(Owner.fixture("public.txt")), 128, 1 << 20));
+        texts.put("public", TextChunks.of(Documents.read(Owner.fixture("public.jsonl")), 128, 1 << 20));
         for (String d : OWNERS) {
             texts.put(d, TextChunks.of(Documents.read(Owner.fixture(d + ".jsonl")), 128, 1 << 20));
         }

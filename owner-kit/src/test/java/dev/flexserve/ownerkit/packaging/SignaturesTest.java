@@ -73,7 +73,7 @@ class SignaturesTest {
     @Test
     void anotherTrunkIsRefused() throws Exception {
         Path otherPublic = root.resolve("other-public");
-        Owner.Result t = Owner.run(TinyModels.tinyArgs("train-public", "--docs", Owner.fixture("public.txt").toString(),
+        Owner.Result t = Owner.run(TinyModels.tinyArgs("train-public", "--docs", Owner.fixture("public.jsonl").toString(),
                 "--out", otherPublic.toString(), "--steps", "1", "--seed", "2", "--embed-sample", "2"));
         assertThat(t.exit()).as(t.err()).isZero();
 

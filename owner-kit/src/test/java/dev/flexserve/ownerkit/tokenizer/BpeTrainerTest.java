@@ -32,7 +32,7 @@ class BpeTrainerTest {
 
     @Test
     void theHuggingFaceTokenizerEncodesWithTheLearntMergesAndRoundTrips(@TempDir Path dir) throws Exception {
-        List<String> docs = Documents.read(Owner.fixture("public.txt"));
+        List<String> docs = Documents.read(Owner.fixture("public.jsonl"));
         BpeTrainer.Vocabulary v = BpeTrainer.train(docs, 400);
         Path file = dir.resolve("tokenizer.json");
         BpeTrainer.write(v, file);

@@ -23,7 +23,7 @@ class ResumeTest {
 
     @Test
     void resumedTrainingEqualsUninterruptedTraining(@TempDir Path dir) throws Exception {
-        TrainingData data = new TrainingData(new dev.flexserve.model.tokenizer.ByteTokenizer()).add("public", Documents.read(Owner.fixture("public.txt")), 1.0);
+        TrainingData data = new TrainingData(new dev.flexserve.model.tokenizer.ByteTokenizer()).add("public", Documents.read(Owner.fixture("public.jsonl")), 1.0);
         Trainer.Options six = new Trainer.Options(6, 2, 16, 1e-2, 2, 1e-3, 0.01, 1.0, 0, 3, 3, 1);
         Trainer.Options three = new Trainer.Options(6, 2, 16, 1e-2, 2, 1e-3, 0.01, 1.0, 0, 3, 3, 1);
         try (NDManager root = Torch.start(1)) {
@@ -52,7 +52,7 @@ class ResumeTest {
      */
     @Test
     void aCheckpointCutShortIsNeverResumedFrom(@TempDir Path dir) throws Exception {
-        TrainingData data = new TrainingData(new dev.flexserve.model.tokenizer.ByteTokenizer()).add("public", Documents.read(Owner.fixture("public.txt")), 1.0);
+        TrainingData data = new TrainingData(new dev.flexserve.model.tokenizer.ByteTokenizer()).add("public", Documents.read(Owner.fixture("public.jsonl")), 1.0);
         Trainer.Options o = new Trainer.Options(6, 2, 16, 1e-2, 2, 1e-3, 0.01, 1.0, 0, 3, 3, 1);
         try (NDManager root = Torch.start(1)) {
             float[] straight = train(root, data, o, dir.resolve("straight"), 6);
