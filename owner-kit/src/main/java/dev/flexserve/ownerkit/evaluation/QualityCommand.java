@@ -87,7 +87,7 @@ public final class QualityCommand implements Callable<Integer> {
             ModelSet sampled = ModelSet.load(samples);
             completions = Samples.of(sampled, List.copyOf(prompts.values()));
             md.append(String.format("%nSample completions of `%s` (all experts, top-%d; temperature %s, top-p %s, seed %d, %d tokens; ⏎ is a newline)%n%n",
-                    samples, sampled.trunk().config().numExpertsPerTok(), Samples.PARAMS.temperature(),
+                    samples.getFileName(), sampled.trunk().config().numExpertsPerTok(), Samples.PARAMS.temperature(),
                     Samples.PARAMS.topP(), Samples.PARAMS.seed(), Samples.PARAMS.maxTokens()));
             md.append(Samples.markdown(completions));
         }
