@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
         description = "Train and contribute an expert the FlexOlmo way: corpora, public model, domain embedding, anchor training, signed packages, evaluation.",
         subcommands = {
                 CorporaCommand.class,
+                dev.flexserve.ownerkit.tokenizer.TrainTokenizerCommand.class,
                 dev.flexserve.ownerkit.training.TrainPublicCommand.class,
                 dev.flexserve.ownerkit.embedding.DomainEmbeddingCommand.class,
                 dev.flexserve.ownerkit.training.TrainExpertCommand.class,

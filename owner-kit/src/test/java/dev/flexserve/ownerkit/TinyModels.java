@@ -27,8 +27,8 @@ public final class TinyModels {
     public static synchronized Path publicSet() throws IOException {
         if (publicSet == null) {
             Path out = root().resolve("public-set");
-            Owner.Result r = Owner.run(tinyArgs("train-public", "--docs", Owner.fixture("public.txt").toString(),
-                    "--out", out.toString(), "--steps", "3", "--embed-sample", "4"));
+            Owner.Result r = Owner.run(tinyArgs("train-public", "--docs", Owner.fixture("public.jsonl").toString(),
+                    "--out", out.toString(), "--steps", "3", "--centroid-windows", "4"));
             assertThat(r.exit()).as(r.err()).isZero();
             publicSet = out;
         }

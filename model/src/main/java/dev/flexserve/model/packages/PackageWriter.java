@@ -43,6 +43,16 @@ public final class PackageWriter {
 
     /** Writes the trunk and returns its content hash, which every expert package must carry as base_hash. */
     public String writeTrunk(Path dir, WeightSource w, TokenizerAsset tokenizer, Metadata meta) throws IOException {
+        return writeTrunk(dir, w, tokenizer, meta, tmp -> null);
+    }
+
+    /**
+     * As {@link #writeTrunk(Path, WeightSource, TokenizerAsset, Metadata)}, with files of the caller's ({@code extra}
+     * writes them into the package directory before the manifest is made), which are listed and hashed like the
+     * package's own.
+     */
+    public String writeTrunk(Path dir, WeightSource w, TokenizerAsset tokenizer, Metadata meta,
+                             AtomicDirectory.Contents<?> extra) throws IOException {
         int layers = config.numHiddenLayers();
         int d = config.hiddenSize();
         return AtomicDirectory.write(dir, tmp -> {
@@ -60,6 +70,7 @@ public final class PackageWriter {
             if (tokenizer.file() != null) {
                 Files.copy(tokenizer.file(), tmp.resolve(PackageFiles.HF_TOKENIZER));
             }
+            extra.write(tmp);
             return finish(tmp, new Manifest(Manifest.FORMAT_VERSION, "trunk", Manifest.TRUNK, meta.owner(), meta.baseModel(), null,
                     dims(config.intermediateSize()), "float32", meta.licence(), meta.description(), config.toJson(),
                     tokenizer.spec(), null));

@@ -7,12 +7,13 @@ import dev.flexserve.ownerkit.OwnerKitException;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * An owner's domain embedding: the 384-d mean sentence embedding of a sample of its documents and the d_model-wide
- * router row it maps to through the trunk's {@link DomainProjection}. Written as JSON by {@code owner domain-embedding};
- * {@code owner train-expert} initialises its router row in every layer from {@link #routerRow()}.
+ * An owner's domain embedding, computed on the owner's machine by {@code owner domain-embedding}: where its documents
+ * sit in the trunk's routing space ({@link RoutingSpace}), as the mean router input of the public model per layer
+ * ({@code centroids [L][d]}), and the router rows and non-positive biases that follow from it; plus the 384-d mean
+ * all-MiniLM-L6-v2 sentence embedding of a sample of the documents, which the BTM baseline compares prompts with.
+ * {@code owner train-expert} starts its router from {@code router_rows} and {@code router_bias}.
  */
 public record DomainEmbedding(
         @JsonProperty("embedder") String embedder,
@@ -21,26 +22,40 @@ public record DomainEmbedding(
         @JsonProperty("seed") long seed,
         @JsonProperty("trunk_hash") String trunkHash,
         @JsonProperty("embedding") float[] embedding,
-        @JsonProperty("router_row") float[] routerRow) {
+        @JsonProperty("windows") int windows,
+        @JsonProperty("centroids") float[][] centroids,
+        @JsonProperty("router_rows") float[][] routerRows,
+        @JsonProperty("router_bias") float[] routerBias) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** {@code trunkHash}: the trunk whose projection made the router row (null while the trunk is being made). */
-    public static DomainEmbedding compute(List<String> documents, int sample, long seed, DomainProjection projection,
-                                          String trunkHash) {
-        float[] mean = DomainEmbedder.mean(documents, sample, seed);
-        return new DomainEmbedding(DomainEmbedder.MODEL, documents.size(), Math.min(sample, documents.size()), seed,
-                trunkHash, mean, projection.apply(mean));
+    /** The rows and biases of a domain whose mean router inputs are {@code centroids}, in {@code space}. */
+    public static float[][] rows(RoutingSpace space, float[][] centroids) {
+        float[][] rows = new float[centroids.length][];
+        for (int l = 0; l < centroids.length; l++) {
+            rows[l] = space.routerRow(l, space.project(l, centroids[l]));
+        }
+        return rows;
     }
 
-    /** Refuses an embedding mapped with another trunk's projection. */
-    public DomainEmbedding checkTrunk(Path file, String hash, int hidden) {
+    /** Clamped to the served range b <= 0 (DESIGN §1); a domain nearer the origin than public text gets 0. */
+    public static float[] bias(RoutingSpace space, float[][] centroids) {
+        float[] b = new float[centroids.length];
+        for (int l = 0; l < centroids.length; l++) {
+            b[l] = Math.min(0f, space.bias(l, space.project(l, centroids[l])));
+        }
+        return b;
+    }
+
+    /** Refuses an embedding computed with another trunk. */
+    public DomainEmbedding checkTrunk(Path file, String hash, int layers, int hidden) {
         if (trunkHash != null && !trunkHash.equals(hash)) {
-            throw new OwnerKitException(file + ": the domain embedding was mapped with trunk " + trunkHash
+            throw new OwnerKitException(file + ": the domain embedding was computed with trunk " + trunkHash
                     + ", not with the given public model's trunk " + hash + "; compute it again with --public");
         }
-        if (routerRow.length != hidden) {
-            throw new OwnerKitException(file + ": router row has " + routerRow.length + " values, the trunk's d_model is " + hidden);
+        if (routerRows.length != layers || routerRows[0].length != hidden) {
+            throw new OwnerKitException(file + ": router rows are " + routerRows.length + " x " + routerRows[0].length
+                    + ", the trunk has " + layers + " layers of d_model " + hidden);
         }
         return this;
     }
@@ -52,8 +67,8 @@ public record DomainEmbedding(
     public static DomainEmbedding read(Path file) {
         try {
             DomainEmbedding e = JSON.readValue(file.toFile(), DomainEmbedding.class);
-            if (e.embedding() == null || e.routerRow() == null) {
-                throw new OwnerKitException(file + ": not a domain embedding (no embedding or router_row)");
+            if (e.embedding() == null || e.routerRows() == null || e.routerBias() == null) {
+                throw new OwnerKitException(file + ": not a domain embedding (no embedding, router_rows or router_bias)");
             }
             return e;
         } catch (IOException ex) {

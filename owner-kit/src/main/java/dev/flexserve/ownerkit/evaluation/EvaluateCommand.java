@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.ownerkit.OwnerKitException;
 import dev.flexserve.ownerkit.corpus.Documents;
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "0", description = "Experts per token (default: the model's config).")
     int topK;
 
-    @Option(names = "--chunk", defaultValue = "0", description = "Bytes per scored piece, <= the context (default: 128, or the context if smaller).")
+    @Option(names = "--chunk", defaultValue = "0", description = "Bytes per scored piece, <= the context (default: " + TextChunks.DEFAULT_CHUNK + ", or the context if smaller).")
     int chunk;
 
     @Option(names = "--max-bytes", defaultValue = "1000000", description = "Score at most this many bytes (default: ${DEFAULT-VALUE}).")
@@ -47,7 +48,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         ModelSet set = ModelSet.load(models);
         if (chunk == 0) {
-            chunk = Math.min(128, set.trunk().config().maxPositionEmbeddings());
+            chunk = Math.min(TextChunks.DEFAULT_CHUNK, set.trunk().config().maxPositionEmbeddings());
         }
         if (chunk < 1 || chunk > set.trunk().config().maxPositionEmbeddings()) {
             throw new IllegalArgumentException("--chunk must be between 1 and the context (" + set.trunk().config().maxPositionEmbeddings() + ")");
@@ -64,7 +65,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         double bpb;
         try (Engine engine = Engine.inProcess(set, topK, 1)) {
-            bpb = BitsPerByte.of(engine, allow, chunks);
+            List<int[]> tokens;
+            try (Tokenizer tokenizer = set.trunk().openTokenizer()) {
+                tokens = chunks.tokens(tokenizer);
+            }
+            bpb = BitsPerByte.of(engine, allow, tokens, chunks.bytes());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (json) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexserve.model.engine.Engine;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.ownerkit.OwnerKitException;
 import dev.flexserve.ownerkit.embedding.DomainEmbedder;
 import dev.flexserve.ownerkit.embedding.DomainEmbedding;
@@ -61,32 +62,34 @@ public final class Quality {
         List<String> owners = ids.subList(1, ids.size());
         List<Row> rows = new ArrayList<>();
         Map<String, Map<String, List<double[]>>> pairLogProbs = new LinkedHashMap<>();
+        Map<String, List<int[]>> tokens = tokens(models);
         try (Engine top2 = Engine.inProcess(models, 2, 1); Engine all = Engine.inProcess(models, ids.size(), 1)) {
-            rows.add(row("public model alone", top2, List.of(ExpertPackage.PUBLIC_ID), null));
+            rows.add(row("public model alone", top2, tokens, List.of(ExpertPackage.PUBLIC_ID), null));
             for (String x : owners) {
                 Map<String, List<double[]>> keep = new LinkedHashMap<>();
-                rows.add(row("public + " + x + " (2-expert)", top2, List.of(ExpertPackage.PUBLIC_ID, x), keep));
+                rows.add(row("public + " + x + " (2-expert)", top2, tokens, List.of(ExpertPackage.PUBLIC_ID, x), keep));
                 pairLogProbs.put(x, keep);
             }
-            rows.add(row(FLEXOLMO_TOP2, top2, ids, null));
-            rows.add(row("FlexOlmo, all experts, all active", all, ids, null));
+            rows.add(row(FLEXOLMO_TOP2, top2, tokens, ids, null));
+            rows.add(row("FlexOlmo, all experts, all active", all, tokens, ids, null));
             for (String x : owners) {
                 List<String> without = ids.stream().filter(i -> !i.equals(x)).toList();
-                rows.add(row("FlexOlmo top-2, opt-out " + x, top2, without, null));
+                rows.add(row("FlexOlmo top-2, opt-out " + x, top2, tokens, without, null));
             }
         }
         rows.add(btm(owners, pairLogProbs));
         if (dense != null) {
             try (Engine d = Engine.inProcess(dense, 1, 1)) {
-                rows.add(row("dense, all data, same tokens", d, List.of(ExpertPackage.PUBLIC_ID), null));
+                rows.add(row("dense, all data, same tokens", d, tokens(dense), List.of(ExpertPackage.PUBLIC_ID), null));
             }
         }
         for (Map.Entry<String, ModelSet> t : tuned.entrySet()) {
             List<String> tunedIds = t.getValue().experts().stream().map(ExpertPackage::id).toList();
+            Map<String, List<int[]>> tunedTokens = tokens(t.getValue());
             try (Engine engine = Engine.inProcess(t.getValue(), 2, 1)) {
-                rows.add(row(tunedTop2(t.getKey()), engine, tunedIds, null));
+                rows.add(row(tunedTop2(t.getKey()), engine, tunedTokens, tunedIds, null));
                 for (String x : tunedIds.subList(1, tunedIds.size())) {
-                    rows.add(row("FlexOlmo + RT (" + t.getKey() + ") top-2, opt-out " + x, engine,
+                    rows.add(row("FlexOlmo + RT (" + t.getKey() + ") top-2, opt-out " + x, engine, tunedTokens,
                             tunedIds.stream().filter(i -> !i.equals(x)).toList(), null));
                 }
             }
@@ -108,17 +111,27 @@ public final class Quality {
         return out;
     }
 
+    /** The held-out pieces' tokens under {@code set}'s tokenizer, per domain. */
+    private Map<String, List<int[]>> tokens(ModelSet set) {
+        Map<String, List<int[]>> out = new LinkedHashMap<>();
+        try (Tokenizer tokenizer = set.trunk().openTokenizer()) {
+            texts.forEach((domain, chunks) -> out.put(domain, chunks.tokens(tokenizer)));
+        }
+        return out;
+    }
+
     /** The row of a router-tuned set with every expert allowed and top-2. */
     public static String tunedTop2(String label) {
         return "FlexOlmo + RT (" + label + "), all experts, top-2";
     }
 
-    private Row row(String name, Engine engine, List<String> allowed, Map<String, List<double[]>> keep) {
+    private Row row(String name, Engine engine, Map<String, List<int[]>> tokens, List<String> allowed,
+                    Map<String, List<double[]>> keep) {
         long t0 = System.nanoTime();
         Map<String, Double> bpb = new LinkedHashMap<>();
         for (Map.Entry<String, TextChunks> t : texts.entrySet()) {
-            List<double[]> lp = BitsPerByte.logProbs(engine, allowed, t.getValue());
-            bpb.put(t.getKey(), BitsPerByte.of(lp));
+            List<double[]> lp = BitsPerByte.logProbs(engine, allowed, tokens.get(t.getKey()));
+            bpb.put(t.getKey(), BitsPerByte.of(lp, t.getValue().bytes()));
             if (keep != null) {
                 keep.put(t.getKey(), lp);
             }
@@ -143,8 +156,7 @@ public final class Quality {
         for (Map.Entry<String, TextChunks> t : texts.entrySet()) {
             TextChunks chunks = t.getValue();
             double nats = 0;
-            long n = 0;
-            for (int c = 0; c < chunks.pieces().size(); c++) {
+            for (int c = 0; c < chunks.texts().size(); c++) {
                 float[] e = DomainEmbedder.embed(chunks.texts().get(c));
                 double[] sim = owners.stream().mapToDouble(x -> DomainEmbedder.cosine(e, embeddings.get(x))).toArray();
                 int[] best = IntStream.range(0, owners.size()).boxed()
@@ -155,10 +167,9 @@ public final class Quality {
                 for (int i = 0; i < a.length; i++) {
                     double p = w0 * Math.exp(a[i]) + (1 - w0) * Math.exp(b[i]);
                     nats -= Math.log(p);
-                    n++;
                 }
             }
-            bpb.put(t.getKey(), nats / n / Math.log(2));
+            bpb.put(t.getKey(), nats / chunks.bytes() / Math.log(2));
         }
         log.printf("quality: %-55s %s (%.0f s)%n", "BTM top-2 ensemble", bpb, (System.nanoTime() - t0) / 1e9);
         return new Row("BTM top-2 ensemble of the 2-expert models", bpb);

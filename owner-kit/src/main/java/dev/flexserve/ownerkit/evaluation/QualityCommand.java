@@ -40,8 +40,18 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--max-bytes", defaultValue = "32768", description = "Bytes scored per domain (default: ${DEFAULT-VALUE}).")
     long maxBytes;
 
-    @Option(names = "--chunk", defaultValue = "0", description = "Bytes per scored piece (default: 128, or the context if smaller).")
+    @Option(names = "--chunk", defaultValue = "0", description = "Bytes per scored piece (default: " + TextChunks.DEFAULT_CHUNK + ", or the context if smaller).")
     int chunk;
+
+    @Option(names = "--samples", description = "The model set whose sample completions (Samples) follow the table (the platform's default).")
+    Path samples;
+
+    @Option(names = "--prompt", description = "A prompt per domain for the sample completions: <domain>=<text> (repeat).")
+    Map<String, String> prompts;
+
+    @Option(names = "--update", description = {"Also put the tables into this Markdown file, between the lines "
+            + GeneratedSection.BEGIN + " and " + GeneratedSection.END + " (docs/quality.md)."})
+    Path update;
 
     @Option(names = "--json", description = "Also write the table as JSON to this file.")
     Path json;
@@ -54,7 +64,7 @@ public final class QualityCommand implements Callable<Integer> {
         }
         ModelSet set = ModelSet.load(models);
         if (chunk == 0) {
-            chunk = Math.min(128, set.trunk().config().maxPositionEmbeddings());
+            chunk = Math.min(TextChunks.DEFAULT_CHUNK, set.trunk().config().maxPositionEmbeddings());
         }
         Map<String, TextChunks> chunks = new LinkedHashMap<>();
         chunks.put("public", TextChunks.of(Documents.read(text.get("public")), chunk, maxBytes));
@@ -68,18 +78,32 @@ public final class QualityCommand implements Callable<Integer> {
         Map<String, Map<String, Double>> routing = quality.routing();
         List<String> domains = new ArrayList<>(chunks.keySet());
         List<String> closed = domains.subList(1, domains.size());
-        spec.commandLine().getOut().print(Quality.markdown(rows, domains, closed));
-        spec.commandLine().getOut().printf("%nRouting: share of decisions (scored byte x layer) that select the public expert and the text's own%n"
-                + "expert (public text: the public expert)%n%n");
-        spec.commandLine().getOut().print(Quality.routingMarkdown(routing, domains));
+        StringBuilder md = new StringBuilder(Quality.markdown(rows, domains, closed));
+        md.append(String.format("%nRouting: share of decisions (scored token x layer) that select the public expert and the text's own%n"
+                + "expert (public text: the public expert)%n%n"));
+        md.append(Quality.routingMarkdown(routing, domains));
+        Map<String, String> completions = Map.of();
+        if (samples != null && prompts != null) {
+            ModelSet sampled = ModelSet.load(samples);
+            completions = Samples.of(sampled, List.copyOf(prompts.values()));
+            md.append(String.format("%nSample completions of `%s` (all experts, top-%d; temperature %s, top-p %s, seed %d, %d tokens; ⏎ is a newline)%n%n",
+                    samples.getFileName(), sampled.trunk().config().numExpertsPerTok(), Samples.PARAMS.temperature(),
+                    Samples.PARAMS.topP(), Samples.PARAMS.seed(), Samples.PARAMS.maxTokens()));
+            md.append(Samples.markdown(completions));
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        spec.commandLine().getOut().printf("%nbytes scored per domain: %s; run time %.0f s%n",
-                chunks.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().bytes()).toList(), seconds);
+        md.append(String.format("%nbytes scored per domain: %s in pieces of at most %d bytes; run time %.0f s%n",
+                chunks.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().bytes()).toList(), chunk, seconds));
+        spec.commandLine().getOut().print(md);
+        if (update != null) {
+            GeneratedSection.replace(update, md.toString());
+        }
         if (json != null) {
             ObjectNode n = Quality.json(rows, routing);
             n.put("seconds", seconds);
             n.put("max_bytes", maxBytes);
             n.put("chunk", chunk);
+            completions.forEach(n.putObject("samples")::put);
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), n);
         }
         return 0;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.ownerkit.packaging.PackageWeights;
 import dev.flexserve.ownerkit.training.TorchFlexOlmo;
 
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the merged router sends held-out text: per domain, the share of routing decisions (every scored byte in every
+ * Where the merged router sends held-out text: per domain, the share of routing decisions (every scored token in every
  * layer, all experts allowed, the config's top-k) that select both the public expert and the expert of the same id as
  * the domain, the pair that expert was anchor-trained in. For public text, the share that select the public expert.
  * A domain with no expert of its id is left out. Router logits come from the DJL forward, which computes the served
@@ -30,7 +31,9 @@ public final class RoutingShares {
         PackageWeights weights = new PackageWeights(set.trunk(), set.experts());
         int k = Math.min(weights.config().numExpertsPerTok(), ids.size());
         Map<String, Double> shares = new LinkedHashMap<>();
-        try (TorchFlexOlmo model = new TorchFlexOlmo(weights.config(), weights, weights.bias(), root)) {
+        int eos = weights.config().eosTokenId();
+        try (TorchFlexOlmo model = new TorchFlexOlmo(weights.config(), weights, weights.bias(), root);
+             Tokenizer tokenizer = set.trunk().openTokenizer()) {
             for (Map.Entry<String, TextChunks> t : texts.entrySet()) {
                 int own = ids.indexOf(t.getKey());
                 if (own < 0) {
@@ -38,11 +41,11 @@ public final class RoutingShares {
                 }
                 long hits = 0;
                 long decisions = 0;
-                for (List<byte[]> group : sameLengthGroups(t.getValue().pieces())) {
+                for (List<int[]> group : sameLengthGroups(t.getValue().tokens(tokenizer))) {
                     int length = group.get(0).length;
                     long[] tokens = new long[group.size() * length];
                     for (int r = 0; r < group.size(); r++) {
-                        int[] in = TextChunks.input(group.get(r));
+                        int[] in = TextChunks.input(group.get(r), eos);
                         for (int i = 0; i < length; i++) {
                             tokens[r * length + i] = in[i];
                         }
@@ -78,13 +81,13 @@ public final class RoutingShares {
         return larger < k;
     }
 
-    private static List<List<byte[]>> sameLengthGroups(List<byte[]> pieces) {
-        Map<Integer, List<byte[]>> byLength = new LinkedHashMap<>();
-        for (byte[] p : pieces) {
+    private static List<List<int[]>> sameLengthGroups(List<int[]> pieces) {
+        Map<Integer, List<int[]>> byLength = new LinkedHashMap<>();
+        for (int[] p : pieces) {
             byLength.computeIfAbsent(p.length, x -> new ArrayList<>()).add(p);
         }
-        List<List<byte[]>> groups = new ArrayList<>();
-        for (List<byte[]> same : byLength.values()) {
+        List<List<int[]>> groups = new ArrayList<>();
+        for (List<int[]> same : byLength.values()) {
             for (int i = 0; i < same.size(); i += BATCH) {
                 groups.add(same.subList(i, Math.min(same.size(), i + BATCH)));
             }

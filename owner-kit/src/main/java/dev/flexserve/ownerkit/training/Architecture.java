@@ -1,7 +1,7 @@
 package dev.flexserve.ownerkit.training;
 
 import dev.flexserve.model.config.FlexOlmoConfig;
-import dev.flexserve.model.tokenizer.ByteTokenizer;
+import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.model.weights.InMemoryWeights;
 
 import java.util.SplittableRandom;
@@ -10,19 +10,21 @@ import static dev.flexserve.model.weights.WeightNames.*;
 
 /** The demo architecture (docs/owner-kit.md) and the initialisation of a dense model. */
 public final class Architecture {
-    public static final int VOCAB = ByteTokenizer.END_OF_TEXT + 1;
-
     private Architecture() {
     }
 
-    /** Byte-level FlexOlmo; {@code experts} and {@code perToken} are the served model's (the public model trains dense). */
-    public static FlexOlmoConfig config(int hidden, int layers, int heads, int kvHeads, int ffn, int maxPositions,
-                                        int experts, int perToken) {
+    /**
+     * FlexOlmo over {@code tokenizer}'s vocabulary (its end-of-text id is the config's); {@code experts} and
+     * {@code perToken} are the served model's (the public model trains dense).
+     */
+    public static FlexOlmoConfig config(Tokenizer tokenizer, int hidden, int layers, int heads, int kvHeads, int ffn,
+                                        int maxPositions, int experts, int perToken) {
         if (hidden % heads != 0) {
             throw new IllegalArgumentException("--hidden must be a multiple of --heads");
         }
-        return new FlexOlmoConfig(VOCAB, hidden, ffn, layers, heads, kvHeads, hidden / heads, experts, perToken, 1e-6,
-                10000.0, maxPositions, ByteTokenizer.END_OF_TEXT);
+        int eos = tokenizer.eosTokenId().orElseThrow(() -> new IllegalArgumentException("the tokenizer has no end-of-text id"));
+        return new FlexOlmoConfig(tokenizer.vocabularySize(), hidden, ffn, layers, heads, kvHeads, hidden / heads, experts,
+                perToken, 1e-6, 10000.0, maxPositions, eos);
     }
 
     /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import dev.flexserve.model.config.FlexOlmoConfig;
 import dev.flexserve.model.weights.InMemoryWeights;
@@ -163,10 +164,19 @@ public final class TorchFlexOlmo implements AutoCloseable {
      * non-null, each layer's router logits {@code [B, T, E]} are added to it (for the z-loss).
      */
     public NDArray forward(NDManager step, long[] tokens, int batch, int length, List<NDArray> routerLogits) {
+        return forward(step, tokens, batch, length, routerLogits, null);
+    }
+
+    /**
+     * As {@link #forward(NDManager, long[], int, int, List)}; with {@code routerInputs} non-null, each layer's router
+     * input (the residual stream after attention, {@code [B, T, d]}) is added to it.
+     */
+    public NDArray forward(NDManager step, long[] tokens, int batch, int length, List<NDArray> routerLogits,
+                           List<NDArray> routerInputs) {
         Constants c = new Constants(step);
         int d = config.hiddenSize();
         NDArray ids = step.create(tokens, new Shape(batch, length));
-        NDArray h = ids.oneHot(config.vocabSize()).matMul(param(EMBED));
+        NDArray h = ids.getNDArrayInternal().embedding(ids, param(EMBED), SparseFormat.DENSE).singletonOrThrow();
         // Tables owned by the model's manager: used only as operands, so results stay in the step's manager.
         NDArray[] tables = tables(length);
         NDArray cos = tables[0];
@@ -175,6 +185,9 @@ public final class TorchFlexOlmo implements AutoCloseable {
         NDArray bias = withBias ? c.biasMask.mul(param(ROUTER_BIAS)) : null;
         for (int l = 0; l < config.numHiddenLayers(); l++) {
             h = h.add(rmsNorm(attention(h, l, batch, length, cos, sin, mask, c), param(postAttentionNorm(l)), c));
+            if (routerInputs != null) {
+                routerInputs.add(h);
+            }
             NDArray m = mixture(h, l, c, bias == null ? null : bias.get(l), routerLogits);
             h = h.add(rmsNorm(m, param(postFeedforwardNorm(l)), c));
         }

@@ -10,7 +10,7 @@ import dev.flexserve.model.weights.InMemoryWeights;
 import dev.flexserve.ownerkit.OwnerKitException;
 import dev.flexserve.ownerkit.corpus.Documents;
 import dev.flexserve.ownerkit.embedding.DomainEmbedding;
-import dev.flexserve.ownerkit.embedding.DomainProjection;
+import dev.flexserve.ownerkit.embedding.DomainEmbeddingCommand;
 import dev.flexserve.ownerkit.packaging.PackageWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +51,10 @@ public final class TrainExpertCommand implements Callable<Integer> {
             "(default: ${DEFAULT-VALUE}: with the base rate the rows barely move in a short run, and the merged router cannot tell domains apart)."})
     double routerLrScale;
 
+    @Option(names = "--freeze-router", description = {"Keep the router rows and biases at the domain embedding's (trunk-space centroids)",
+            "instead of training them with the expert."})
+    boolean freezeRouter;
+
     @Option(names = "--embed-sample", defaultValue = "1000", description = "Documents sampled for the domain embedding (default: ${DEFAULT-VALUE}).")
     int embedSample;
 
@@ -74,28 +78,35 @@ public final class TrainExpertCommand implements Callable<Integer> {
         ModelSet set = ModelSet.load(publicSet);
         ExpertPackage publicExpert = set.experts().get(0);
         List<String> ownerDocs = Documents.read(docs);
-        TrainingData data = new TrainingData().add(docs.toString(), ownerDocs, 1 - publicMix);
+        TrainingData data = new TrainingData(set.trunk().openTokenizer()).add(docs.toString(), ownerDocs, 1 - publicMix);
         if (publicMix > 0) {
             data.add(publicDocs.toString(), Documents.read(publicDocs), publicMix);
         }
         String trunkHash = set.trunk().hash();
         DomainEmbedding embedding;
         if (domainEmbedding != null) {
-            embedding = DomainEmbedding.read(domainEmbedding).checkTrunk(domainEmbedding, trunkHash, set.trunk().config().hiddenSize());
+            embedding = DomainEmbedding.read(domainEmbedding).checkTrunk(domainEmbedding, trunkHash,
+                    set.trunk().config().numHiddenLayers(), set.trunk().config().hiddenSize());
         } else {
             long t0 = System.nanoTime();
-            embedding = DomainEmbedding.compute(ownerDocs, embedSample, training.seed, DomainProjection.of(set.trunk()), trunkHash);
-            System.err.printf("train-expert: domain embedding of %d documents in %.1f s%n", embedding.sampled(), (System.nanoTime() - t0) / 1e9);
+            embedding = DomainEmbeddingCommand.compute(set, ownerDocs, embedSample, DomainEmbeddingCommand.WINDOWS, training.length, training.seed);
+            System.err.printf("train-expert: domain embedding in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         }
         PackageWeights published = new PackageWeights(set.trunk(), List.of(publicExpert));
         FlexOlmoConfig config = set.trunk().config().withExperts(2, 2);
-        InMemoryWeights anchor = anchor(config, published, embedding.routerRow());
+        InMemoryWeights anchor = anchor(config, published, embedding.routerRows());
+        float[][] bias = new float[config.numHiddenLayers()][2];
+        for (int l = 0; l < bias.length; l++) {
+            bias[l][1] = embedding.routerBias()[l];
+        }
         Path work = training.work(out);
         try (NDManager root = Torch.start(training.threads());
-             TorchFlexOlmo model = new TorchFlexOlmo(config, anchor, new float[config.numHiddenLayers()][2], root)) {
+             TorchFlexOlmo model = new TorchFlexOlmo(config, anchor, bias, root)) {
             List<String> trainable = new ArrayList<>(model.expertFfnNames(1));
-            trainable.addAll(model.routerNames());
-            trainable.add(TorchFlexOlmo.ROUTER_BIAS);
+            if (!freezeRouter) {
+                trainable.addAll(model.routerNames());
+                trainable.add(TorchFlexOlmo.ROUTER_BIAS);
+            }
             model.setTrainable(trainable);
             Trainer trainer = new Trainer("train-expert", model, data, training.options(Z_LOSS, 0.01), work, System.err);
             // The router parameter holds both rows; the public row (column 0 in compute layout [d, 2]) never moves.
@@ -103,10 +114,12 @@ public final class TrainExpertCommand implements Callable<Integer> {
             for (int i = 0; i < config.hiddenSize(); i++) {
                 column1[i * 2 + 1] = 1f;
             }
-            for (String r : model.routerNames()) {
-                trainer.maskGradient(r, column1).learningRateScale(r, routerLrScale);
+            if (!freezeRouter) {
+                for (String r : model.routerNames()) {
+                    trainer.maskGradient(r, column1).learningRateScale(r, routerLrScale);
+                }
+                trainer.learningRateScale(TorchFlexOlmo.ROUTER_BIAS, routerLrScale);
             }
-            trainer.learningRateScale(TorchFlexOlmo.ROUTER_BIAS, routerLrScale);
             System.err.printf("train-expert: %d documents, public mix %.2f, %d steps of %d x %d tokens, trunk %s%n",
                     ownerDocs.size(), publicMix, training.steps, training.batch, training.length, trunkHash.substring(0, 12));
             long start = System.nanoTime();
@@ -117,6 +130,7 @@ public final class TrainExpertCommand implements Callable<Integer> {
             meta.set("options", training.options(Z_LOSS, 0.01).toJson());
             meta.put("public_mix", publicMix);
             meta.put("router_lr_scale", routerLrScale);
+            meta.put("freeze_router", freezeRouter);
             meta.put("documents", ownerDocs.size());
             meta.set("domain_embedding", new ObjectMapper().valueToTree(embedding));
             TrainedExpert.write(out, model, trunkHash, meta);
@@ -125,8 +139,8 @@ public final class TrainExpertCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The 2-expert anchor: the published weights, expert 1 = a copy of the public FFN, router rows [public, domain]. */
-    static InMemoryWeights anchor(FlexOlmoConfig config, PackageWeights published, float[] domainRow) {
+    /** The 2-expert anchor: the published weights, expert 1 = a copy of the public FFN, router rows [public, domain] per layer. */
+    static InMemoryWeights anchor(FlexOlmoConfig config, PackageWeights published, float[][] domainRows) {
         InMemoryWeights w = new InMemoryWeights();
         int d = config.hiddenSize();
         int f = config.intermediateSize();
@@ -145,7 +159,7 @@ public final class TrainExpertCommand implements Callable<Integer> {
             w.put(postFeedforwardNorm(l), published.get(postFeedforwardNorm(l), d), d);
             float[] rows = new float[2 * d];
             System.arraycopy(published.get(router(l), 1, d), 0, rows, 0, d);
-            System.arraycopy(domainRow, 0, rows, d, d);
+            System.arraycopy(domainRows[l], 0, rows, d, d);
             w.put(router(l), rows, 2, d);
             for (int e = 0; e < 2; e++) {
                 w.put(expertGate(l, e), published.get(expertGate(l, 0), f, d).clone(), f, d);

@@ -15,16 +15,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The training loop: next-byte cross-entropy (plus the router z-loss for mixtures), AdamW with linear warm-up and
  * cosine decay, global-norm gradient clipping, the non-positive clamp on router biases, progress lines (step, loss,
- * bits per byte, tokens/s, ETA) and resumable checkpoints (parameters and optimiser state, atomically replaced).
+ * bits per byte, tokens/s, ETA) and resumable checkpoints (parameters, optimiser state and step as one atomic unit: {@link Checkpoints}).
  * Only the model's trainable parameters receive gradients or updates.
  */
 public final class Trainer {
@@ -52,6 +52,7 @@ public final class Trainer {
     private final Options o;
     private final Path workDir;
     private final PrintStream log;
+    private final Checkpoints checkpoints;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private final String label;
@@ -72,6 +73,7 @@ public final class Trainer {
         this.o = options;
         this.workDir = workDir;
         this.log = log;
+        this.checkpoints = new Checkpoints(workDir);
         for (String name : model.trainable()) {
             NDArray p = model.param(name);
             m.put(name, p.zerosLike());
@@ -134,7 +136,7 @@ public final class Trainer {
                 double tokPerSec = done * tokensPerStep / seconds;
                 double eta = (o.steps() - step) * (seconds / done);
                 double mean = lossSum / lossCount;
-                log.printf("%s: step %d/%d  loss %.4f  bpb %.3f  lr %.2e  %.0f tok/s  ETA %s  (ms/step fwd %.0f bwd %.0f upd %.0f)%n",
+                log.printf("%s: step %d/%d  loss %.4f  bits/token %.3f  lr %.2e  %.0f tok/s  ETA %s  (ms/step fwd %.0f bwd %.0f upd %.0f)%n",
                         label, step, o.steps(), mean, mean / LN2, learningRate(step), tokPerSec, duration(eta),
                         forwardNanos / 1e6 / done, backwardNanos / 1e6 / done, updateNanos / 1e6 / done);
                 lossSum = 0;
@@ -198,11 +200,8 @@ public final class Trainer {
     }
 
     static NDArray crossEntropy(NDManager s, NDArray logits, long[] targets) {
-        long vocab = logits.getShape().get(2);
-        NDArray t = s.create(targets, new ai.djl.ndarray.types.Shape(logits.getShape().get(0), logits.getShape().get(1)));
-        NDArray logp = logits.logSoftmax(2);
-        NDArray picked = logp.mul(t.oneHot((int) vocab)).sum(new int[]{2});
-        return picked.mean().neg();
+        NDArray t = s.create(targets, new ai.djl.ndarray.types.Shape(logits.getShape().get(0), logits.getShape().get(1), 1));
+        return logits.logSoftmax(2).gather(t, 2).mean().neg();
     }
 
     private static NDArray logSumExp(NDArray x) {
@@ -281,14 +280,6 @@ public final class Trainer {
 
     // ---- checkpoints --------------------------------------------------------------------------------------
 
-    private Path checkpointFile() {
-        return workDir.resolve("checkpoint.safetensors");
-    }
-
-    private Path checkpointMeta() {
-        return workDir.resolve("checkpoint.json");
-    }
-
     private ObjectNode identity() {
         ObjectNode n = JSON.createObjectNode();
         n.set("options", o.toJson());
@@ -307,24 +298,15 @@ public final class Trainer {
             w.add("m/" + name, DType.F32, m.get(name).toFloatArray(), m.get(name).getShape().getShape());
             w.add("v/" + name, DType.F32, v.get(name).toFloatArray(), v.get(name).getShape().getShape());
         }
-        Path tmp = workDir.resolve(".checkpoint.safetensors.tmp");
-        Files.deleteIfExists(tmp);
-        w.write(tmp);
-        ObjectNode meta = identity();
-        meta.put("step", step);
-        Path metaTmp = workDir.resolve(".checkpoint.json.tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(metaTmp.toFile(), meta);
-        // The tensors first, then the step that names them: a crash in between resumes from the older step's
-        // metadata with newer tensors only if both moves happened, so write the pair under one name change each.
-        Files.move(tmp, checkpointFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(metaTmp, checkpointMeta(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        checkpoints.write(step, identity(), w);
     }
 
     private int resume() throws IOException {
-        if (!Files.isRegularFile(checkpointMeta()) || !Files.isRegularFile(checkpointFile())) {
+        Optional<Checkpoints.Checkpoint> latest = checkpoints.latest();
+        if (latest.isEmpty()) {
             return 0;
         }
-        JsonNode meta = JSON.readTree(checkpointMeta().toFile());
+        JsonNode meta = latest.get().meta();
         ObjectNode expected = identity();
         for (String field : List.of("options", "config", "trainable")) {
             if (meta.get(field) == null || !expected.get(field).toString().equals(meta.get(field).toString())) {
@@ -332,7 +314,7 @@ public final class Trainer {
                         + " differ); use another output directory or delete it");
             }
         }
-        try (SafetensorsFile f = SafetensorsFile.open(checkpointFile())) {
+        try (SafetensorsFile f = latest.get().openTensors()) {
             for (String name : model.names()) {
                 model.load(name, f.read("param/" + name));
             }
@@ -341,7 +323,7 @@ public final class Trainer {
                 v.get(name).set(f.read("v/" + name));
             }
         }
-        return meta.path("step").asInt();
+        return latest.get().step();
     }
 
     static String duration(double seconds) {

@@ -1,23 +1,30 @@
 package dev.flexserve.ownerkit.training;
 
-import dev.flexserve.model.tokenizer.ByteTokenizer;
+import dev.flexserve.model.tokenizer.Tokenizer;
 import dev.flexserve.ownerkit.OwnerKitException;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Byte-level token streams to sample training windows from: each source is its documents' UTF-8 bytes, each
- * document followed by the end-of-text token (256). A batch draws each row's source by weight, then a random window
+ * Token streams to sample training windows from: each source is its documents' tokens under the trunk's tokenizer,
+ * each document followed by the end-of-text token. A batch draws each row's source by weight, then a random window
  * of {@code length + 1} tokens; the random stream depends only on (seed, step), so a resumed run sees the same batches.
  */
 public final class TrainingData {
     public record Source(String name, int[] tokens, double weight) {
     }
 
+    private final Tokenizer tokenizer;
+    private final int endOfText;
     private final List<Source> sources = new ArrayList<>();
+
+    /** {@code tokenizer} must have an end-of-text id (it separates documents and pads short sources). */
+    public TrainingData(Tokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+        this.endOfText = tokenizer.eosTokenId().orElseThrow(() -> new OwnerKitException("the tokenizer has no end-of-text id"));
+    }
 
     public TrainingData add(String name, List<String> documents, double weight) {
         if (weight <= 0) {
@@ -35,21 +42,21 @@ public final class TrainingData {
         return sources;
     }
 
-    public static int[] tokens(List<String> documents) {
+    /** The documents' tokens, each document followed by the end-of-text token. */
+    public int[] tokens(List<String> documents) {
         int n = 0;
-        List<byte[]> bytes = new ArrayList<>(documents.size());
+        List<int[]> encoded = new ArrayList<>(documents.size());
         for (String d : documents) {
-            byte[] b = d.getBytes(StandardCharsets.UTF_8);
-            bytes.add(b);
-            n += b.length + 1;
+            int[] e = tokenizer.encode(d);
+            encoded.add(e);
+            n += e.length + 1;
         }
         int[] t = new int[n];
         int i = 0;
-        for (byte[] b : bytes) {
-            for (byte x : b) {
-                t[i++] = x & 0xff;
-            }
-            t[i++] = ByteTokenizer.END_OF_TEXT;
+        for (int[] e : encoded) {
+            System.arraycopy(e, 0, t, i, e.length);
+            i += e.length;
+            t[i++] = endOfText;
         }
         return t;
     }
@@ -74,7 +81,7 @@ public final class TrainingData {
             }
             int[] t = s.tokens();
             for (int j = 0; j <= length; j++) {
-                out[r * (length + 1) + j] = ByteTokenizer.END_OF_TEXT;
+                out[r * (length + 1) + j] = endOfText;
             }
             if (t.length <= length + 1) {
                 for (int j = 0; j < t.length; j++) {

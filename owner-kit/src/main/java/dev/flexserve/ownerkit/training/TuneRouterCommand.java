@@ -2,6 +2,7 @@ package dev.flexserve.ownerkit.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.flexserve.model.config.FlexOlmoConfig;
+import dev.flexserve.model.packages.AtomicDirectory;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
 import dev.flexserve.model.packages.PackageWriter;
@@ -57,7 +58,7 @@ public final class TuneRouterCommand implements Callable<Integer> {
         }
         PackageWeights weights = new PackageWeights(set.trunk(), set.experts());
         FlexOlmoConfig config = weights.config();
-        TrainingData data = new TrainingData().add(publicDocs.toString(), Documents.read(publicDocs), 1.0);
+        TrainingData data = new TrainingData(set.trunk().openTokenizer()).add(publicDocs.toString(), Documents.read(publicDocs), 1.0);
         if (proxyDocs != null) {
             for (Path p : proxyDocs) {
                 List<String> docs = Documents.read(p);
@@ -94,9 +95,7 @@ public final class TuneRouterCommand implements Callable<Integer> {
     }
 
     private void write(ModelSet set, FlexOlmoConfig config, PackageWeights original, InMemoryWeights tuned, float[][] bias) throws Exception {
-        Path stage = out.resolveSibling("." + out.getFileName() + ".partial-" + System.nanoTime());
-        Files.createDirectories(stage);
-        try {
+        AtomicDirectory.write(out, stage -> {
             Packages.copyTree(set.trunk().dir(), stage.resolve(set.trunk().dir().getFileName().toString()));
             Packages.copyTree(set.experts().get(0).dir(), stage.resolve(ExpertPackage.PUBLIC_ID));
             PackageWriter writer = new PackageWriter(config);
@@ -122,10 +121,7 @@ public final class TuneRouterCommand implements Callable<Integer> {
                                 "router row tuned by the platform (RT"
                                         + (proxyDocs == null ? ", public text" : ", public text and owners' proxy samples") + "); FFN of package " + p.hash()));
             }
-            Files.move(stage, out);
-        } catch (Exception ex) {
-            Packages.deleteTree(stage);
-            throw ex;
-        }
+            return null;
+        });
     }
 }

@@ -73,8 +73,8 @@ class SignaturesTest {
     @Test
     void anotherTrunkIsRefused() throws Exception {
         Path otherPublic = root.resolve("other-public");
-        Owner.Result t = Owner.run(TinyModels.tinyArgs("train-public", "--docs", Owner.fixture("public.txt").toString(),
-                "--out", otherPublic.toString(), "--steps", "1", "--seed", "2", "--embed-sample", "2"));
+        Owner.Result t = Owner.run(TinyModels.tinyArgs("train-public", "--docs", Owner.fixture("public.jsonl").toString(),
+                "--out", otherPublic.toString(), "--steps", "1", "--seed", "2", "--centroid-windows", "2"));
         assertThat(t.exit()).as(t.err()).isZero();
 
         Owner.Result r = Owner.run("package", "--trained", trained.toString(), "--public", otherPublic.toString(), "--id", "math",

@@ -29,10 +29,12 @@ class AnchorTrainingTest {
         ModelSet set = ModelSet.load(TinyModels.publicSet());
         PackageWeights published = new PackageWeights(set.trunk(), List.of(set.experts().get(0)));
         FlexOlmoConfig config = set.trunk().config().withExperts(2, 2);
-        float[] domainRow = new float[config.hiddenSize()];
-        domainRow[0] = 1f;
-        InMemoryWeights anchor = TrainExpertCommand.anchor(config, published, domainRow);
-        TrainingData data = new TrainingData().add("legal", Documents.read(Owner.fixture("legal.jsonl")), 1.0);
+        float[][] domainRows = new float[config.numHiddenLayers()][config.hiddenSize()];
+        for (float[] row : domainRows) {
+            row[0] = 1f;
+        }
+        InMemoryWeights anchor = TrainExpertCommand.anchor(config, published, domainRows);
+        TrainingData data = new TrainingData(new dev.flexserve.model.tokenizer.ByteTokenizer()).add("legal", Documents.read(Owner.fixture("legal.jsonl")), 1.0);
         try (NDManager root = Torch.start(1);
              TorchFlexOlmo model = new TorchFlexOlmo(config, anchor, new float[config.numHiddenLayers()][2], root)) {
             List<String> trainable = new ArrayList<>(model.expertFfnNames(1));

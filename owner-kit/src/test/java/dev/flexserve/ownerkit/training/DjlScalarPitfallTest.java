@@ -24,7 +24,7 @@ class DjlScalarPitfallTest {
     void gcBetweenForwardAndBackwardChangesNothing(@TempDir Path dir) throws Exception {
         // A mixture with top-2 of 3 and biases, so the gate's constants are exercised too.
         FlexOlmoConfig config = new FlexOlmoConfig(257, 16, 32, 2, 2, 1, 8, 3, 2, 1e-6, 10000.0, 64, 256);
-        TrainingData data = new TrainingData().add("code", Documents.read(Owner.fixture("code.jsonl")), 1.0);
+        TrainingData data = new TrainingData(new dev.flexserve.model.tokenizer.ByteTokenizer()).add("code", Documents.read(Owner.fixture("code.jsonl")), 1.0);
         Trainer.Options o = new Trainer.Options(4, 2, 16, 1e-2, 1, 1e-3, 0.01, 1.0, 1e-3, 11, 0, 100);
         double[] with = run(config, data, o, dir.resolve("gc"), true);
         double[] without = run(config, data, o, dir.resolve("nogc"), false);

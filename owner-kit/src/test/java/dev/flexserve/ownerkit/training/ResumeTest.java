@@ -19,11 +19,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A run stopped after a checkpoint and started again ends with exactly the weights of an uninterrupted run. */
 class ResumeTest {
-    static final FlexOlmoConfig CONFIG = Architecture.config(16, 1, 2, 1, 32, 64, 1, 1);
+    static final FlexOlmoConfig CONFIG = Architecture.config(new dev.flexserve.model.tokenizer.ByteTokenizer(), 16, 1, 2, 1, 32, 64, 1, 1);
 
     @Test
     void resumedTrainingEqualsUninterruptedTraining(@TempDir Path dir) throws Exception {
-        TrainingData data = new TrainingData().add("public", Documents.read(Owner.fixture("public.txt")), 1.0);
+        TrainingData data = new TrainingData(new dev.flexserve.model.tokenizer.ByteTokenizer()).add("public", Documents.read(Owner.fixture("public.jsonl")), 1.0);
         Trainer.Options six = new Trainer.Options(6, 2, 16, 1e-2, 2, 1e-3, 0.01, 1.0, 0, 3, 3, 1);
         Trainer.Options three = new Trainer.Options(6, 2, 16, 1e-2, 2, 1e-3, 0.01, 1.0, 0, 3, 3, 1);
         try (NDManager root = Torch.start(1)) {
@@ -39,7 +39,34 @@ class ResumeTest {
             assertThatThrownBy(() -> train(root, data, other, dir.resolve("resumed"), 6))
                     .isInstanceOf(OwnerKitException.class).hasMessageContaining("checkpoint of a different run");
         }
-        assertThat(Files.exists(dir.resolve("straight/checkpoint.safetensors"))).isTrue();
+        try (var list = Files.list(dir.resolve("straight"))) {
+            assertThat(list.map(p -> p.getFileName().toString())).as("only the newest checkpoint is kept").containsExactly("checkpoint-00000006");
+        }
+        assertThat(dir.resolve("straight/checkpoint-00000006/" + Checkpoints.TENSORS)).isRegularFile();
+        assertThat(dir.resolve("straight/checkpoint-00000006/" + Checkpoints.META)).isRegularFile();
+    }
+
+    /**
+     * A process killed while writing a checkpoint leaves only AtomicDirectory's hidden partial directory: the run resumes
+     * from the previous complete checkpoint (tensors and step together) and still ends as an uninterrupted run.
+     */
+    @Test
+    void aCheckpointCutShortIsNeverResumedFrom(@TempDir Path dir) throws Exception {
+        TrainingData data = new TrainingData(new dev.flexserve.model.tokenizer.ByteTokenizer()).add("public", Documents.read(Owner.fixture("public.jsonl")), 1.0);
+        Trainer.Options o = new Trainer.Options(6, 2, 16, 1e-2, 2, 1e-3, 0.01, 1.0, 0, 3, 3, 1);
+        try (NDManager root = Torch.start(1)) {
+            float[] straight = train(root, data, o, dir.resolve("straight"), 6);
+            train(root, data, o, dir.resolve("killed"), 3);
+            // What a kill during the step-6 checkpoint leaves: the new step's files, half written, under a hidden name.
+            Path partial = Files.createDirectory(dir.resolve("killed/.checkpoint-00000006.partial-1"));
+            Files.writeString(partial.resolve(Checkpoints.META), "{\"step\": 6}");
+            Files.write(partial.resolve(Checkpoints.TENSORS), new byte[]{1, 2, 3});
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            float[] resumed = train(root, data, o, dir.resolve("killed"), 6, new PrintStream(log));
+            assertThat(log.toString()).contains("resuming from the checkpoint at step 3 of 6");
+            assertThat(resumed).isEqualTo(straight);
+            assertThat(partial).as("the next complete checkpoint removes what the killed writer left").doesNotExist();
+        }
     }
 
     static float[] train(NDManager root, TrainingData data, Trainer.Options o, Path work, int stopAfter) throws Exception {
