@@ -110,6 +110,12 @@ class GatewayApiTest {
         assertThat(overContext.body().at("/error/message").asText()).contains("the context holds");
         GatewayHttp.Reply huge = post(gateway + "/v1/completions", acme, "{\"model\": \"" + model + "\", \"prompt\": \"" + "y".repeat(70_000) + "\"}");
         assertError(huge, 413, "request_too_large");
+        byte[] small = ("{\"model\": \"" + model + "\", \"prompt\": \"x\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> chunked = send(HttpRequest.newBuilder(URI.create(gateway + "/v1/completions"))
+                .header("Authorization", "Bearer " + acme).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(small))).build());
+        assertEquals(411, chunked.statusCode(), "a body of unannounced length: " + chunked.body());
+        assertThat(chunked.body()).contains("\"code\":\"length_required\"");
         GatewayHttp.Reply policy = GatewayHttp.call("PUT", gateway + "/v1/experts/expert-1/policy", p.token("demo-org-1", "owner"),
                 "{\"organizations\": [\"acme\"], \"windows\": [{\"from\": \"2026-02-01T00:00:00Z\", \"until\": \"2026-01-01T00:00:00Z\"}]}");
         assertEquals(400, policy.status(), policy.raw());
@@ -136,6 +142,17 @@ class GatewayApiTest {
         GatewayHttp.Reply doc = get(gateway + "/q/openapi?format=json", null);
         assertEquals(200, doc.status(), doc.raw());
         assertThat(doc.raw()).contains("/v1/completions", "/v1/chat/completions", "/v1/models", "/v1/experts/{id}/revoke");
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static void assertError(GatewayHttp.Reply r, int status, String code) {

@@ -15,8 +15,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Bounds request bodies before a byte of them is read, answering in the OpenAI envelope: an expert package upload
  * ({@code POST /v1/experts}, streamed to the router, never held in memory) up to {@code flexserve.gateway.upload-limit},
- * every other body up to {@code flexserve.gateway.body-limit} (413). A JSON body must announce its length (411): the
- * API's bodies are read whole, so an unbounded chunked body is not taken. The HTTP server's own limit
+ * every other body up to {@code flexserve.gateway.body-limit} (413). A JSON body must announce its length: the API's
+ * bodies are read whole, so a chunked body of unannounced length is refused (411). A request with neither header has
+ * an empty body (RFC 9112 §6.3), as a bodiless {@code POST .../deactivate} does. The HTTP server's own limit
  * ({@code quarkus.http.limits.max-body-size}) is the upload limit.
  */
 @ApplicationScoped
@@ -44,7 +45,7 @@ public class BodyLimit {
             boolean upload = method == HttpMethod.POST && UPLOAD_PATH.equals(ctx.request().path());
             long limit = upload ? uploadLimit : bodyLimit;
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length == null && !upload) {
+            if (length == null && !upload && ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
                 refuse(ctx, 411, "send the request body with a Content-Length", "length_required");
             } else if (length != null && parse(length) > limit) {
                 refuse(ctx, 413, "the request body is larger than this gateway's limit of " + limit + " bytes", "request_too_large");
