@@ -20,6 +20,8 @@ import java.util.Map;
  *   <li>{@code flexserve_expert_inference_seconds{expert}}: time of successful Forward inferences (histogram)</li>
  *   <li>{@code flexserve_expert_rows_total{expert}}: rows computed by successful Forward calls</li>
  *   <li>{@code flexserve_expert_active{expert}}: 1 while active, 0 while deactivated</li>
+ *   <li>{@code flexserve_expert_rows_in_flight{expert}}: rows of the Forward calls computing or waiting now (the
+ *   per-expert load an autoscaler scales on)</li>
  * </ul>
  */
 @Singleton
@@ -61,6 +63,11 @@ public class ExpertMetrics {
                 .register(registry);
         Gauge.builder("flexserve.expert.active", runtime, r -> r.isActive() ? 1 : 0)
                 .description("1 while the expert is active, 0 while deactivated")
+                .tag("expert", runtime.id())
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("flexserve.expert.rows.in.flight", runtime, ExpertRuntime::rowsInFlight)
+                .description("Rows of the Forward calls computing or waiting now")
                 .tag("expert", runtime.id())
                 .strongReference(true)
                 .register(registry);

@@ -50,6 +50,7 @@ public final class ExpertRuntime implements AutoCloseable {
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
     private final Object transitions = new Object();
     private final AtomicLong forwardCalls = new AtomicLong();
+    private final AtomicLong rowsInFlight = new AtomicLong();
     /** Guarded by {@link #gate}; null while deactivated. */
     private ExpertFfn ffn;
     /** Mirrors {@code ffn != null} for lock-free readers (health, metrics, Describe). */
@@ -103,6 +104,7 @@ public final class ExpertRuntime implements AutoCloseable {
      * @throws ExpertInactiveException while deactivated (also for a call that waited behind a deactivation)
      */
     public float[] forward(int layer, float[] rows, int count) {
+        rowsInFlight.addAndGet(count);
         Lock read = gate.readLock();
         read.lock();
         try {
@@ -119,6 +121,7 @@ public final class ExpertRuntime implements AutoCloseable {
             return out;
         } finally {
             read.unlock();
+            rowsInFlight.addAndGet(-count);
         }
     }
 
@@ -241,6 +244,11 @@ public final class ExpertRuntime implements AutoCloseable {
 
     public long forwardCalls() {
         return forwardCalls.get();
+    }
+
+    /** Rows of the Forward calls now computing or waiting to: the load an autoscaler reads. */
+    public long rowsInFlight() {
+        return rowsInFlight.get();
     }
 
     @Override

@@ -12,13 +12,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.flexserve.internalauth.InternalCredential;
+
 import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** The method Quarkus calls at startup: a corrupt package ends startup with one line naming the file. */
 class ExpertRuntimeProducerTest {
+    static final InternalCredential CREDENTIAL = new InternalCredential("expert-producer-test-secret-0123456789");
     Path root;
     Path demo;
 
@@ -39,7 +45,7 @@ class ExpertRuntimeProducerTest {
         Files.writeString(demo.resolve("expert-1/expert.safetensors"), "x", StandardOpenOption.APPEND);
         String trunkHash = TrunkPackage.load(demo.resolve("trunk")).hash();
         ExpertConfig config = config(demo.resolve("expert-1"), trunkHash, ExecutionProvider.CPU);
-        assertThatThrownBy(() -> new ExpertRuntimeProducer().runtime(config))
+        assertThatThrownBy(() -> new ExpertRuntimeProducer().runtime(config, CREDENTIAL))
                 .isInstanceOf(ExpertStartupException.class)
                 .hasMessageStartingWith("expert-service cannot start: " + demo.resolve("expert-1"))
                 .hasMessageContaining("file expert.safetensors fails its SHA-256 check")
@@ -50,7 +56,7 @@ class ExpertRuntimeProducerTest {
     void validPackageStartsActive() {
         String trunkHash = TrunkPackage.load(demo.resolve("trunk")).hash();
         try (ExpertRuntime runtime = new ExpertRuntimeProducer().runtime(
-                config(demo.resolve("expert-3"), trunkHash, ExecutionProvider.CPU))) {
+                config(demo.resolve("expert-3"), trunkHash, ExecutionProvider.CPU), CREDENTIAL)) {
             assertThat(runtime.id()).isEqualTo("expert-3");
             assertThat(runtime.isActive()).isTrue();
         }
@@ -60,7 +66,7 @@ class ExpertRuntimeProducerTest {
     void cudaWithTheCpuOnlyBuildFailsStartupNamingTheFix() {
         String trunkHash = TrunkPackage.load(demo.resolve("trunk")).hash();
         ExpertConfig config = config(demo.resolve("expert-1"), trunkHash, ExecutionProvider.CUDA);
-        assertThatThrownBy(() -> new ExpertRuntimeProducer().runtime(config))
+        assertThatThrownBy(() -> new ExpertRuntimeProducer().runtime(config, CREDENTIAL))
                 .isInstanceOf(ExpertStartupException.class)
                 .hasMessageContaining("execution-provider cuda is not available in this ONNX Runtime build")
                 .hasMessageContaining("-Pgpu");
@@ -69,8 +75,38 @@ class ExpertRuntimeProducerTest {
     static ExpertConfig config(Path dir, String baseHash, ExecutionProvider provider) {
         return new ExpertConfig() {
             @Override
-            public String packageDir() {
-                return dir.toString();
+            public Optional<String> packageDir() {
+                return Optional.of(dir.toString());
+            }
+
+            @Override
+            public Optional<URI> packageUrl() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> packageHash() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Path packageCache() {
+                return dir.resolveSibling("cache");
+            }
+
+            @Override
+            public Duration packageFetchTimeout() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
+            public long packageMaxBytes() {
+                return 1L << 30;
+            }
+
+            @Override
+            public int packageMaxFiles() {
+                return 64;
             }
 
             @Override

@@ -170,6 +170,42 @@ class ExpertRuntimeTest {
         }
     }
 
+    /** Rows count as in flight from the call's start to its end, failed calls included, and never stay counted. */
+    @Test
+    void rowsInFlightAreTheRowsOfTheCallsNotYetFinished() throws Exception {
+        CountDownLatch entered = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        FfnLoader gated = (pkg, threads) -> new ExpertFfn() {
+            @Override
+            public float[] forward(int layer, float[] rows, int count) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (layer == 1) {
+                    throw new IllegalStateException("this layer fails");
+                }
+                return rows.clone();
+            }
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (ExpertRuntime runtime = ExpertRuntime.start(settings(work.resolve("expert-1"), trunkHash, true), gated)) {
+            assertThat(runtime.rowsInFlight()).isZero();
+            Future<?> three = pool.submit(() -> runtime.forward(0, new float[64 * 3], 3));
+            Future<?> failing = pool.submit(() -> runtime.forward(1, new float[64 * 2], 2));
+            assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(runtime.rowsInFlight()).isEqualTo(5);
+            release.countDown();
+            three.get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> failing.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+            assertThat(runtime.rowsInFlight()).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * Callers hammer a slow FFN that records any run on a closed instance while the expert is deactivated and
      * re-activated: no run ever touches closed sessions, and no call that starts after deactivate() returned

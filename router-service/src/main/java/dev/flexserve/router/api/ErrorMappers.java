@@ -16,6 +16,7 @@ import dev.flexserve.router.provisioning.ProvisioningUnavailableException;
 import dev.flexserve.router.scheduler.QueueFullException;
 import dev.flexserve.router.store.ArchiveTooLargeException;
 import dev.flexserve.router.store.InvalidArchiveException;
+import dev.flexserve.router.store.UnknownPackageException;
 import dev.flexserve.router.trust.NoSigningKeyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -70,7 +71,7 @@ public class ErrorMappers {
         if (e instanceof PermissionDeniedException || e instanceof ExpertNotGrantedException) {
             return 403;
         }
-        if (e instanceof UnknownExpertException) {
+        if (e instanceof UnknownExpertException || e instanceof UnknownPackageException) {
             return 404;
         }
         if (e instanceof ExpertConflictException) {

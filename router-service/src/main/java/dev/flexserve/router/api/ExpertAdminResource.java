@@ -101,6 +101,21 @@ public class ExpertAdminResource {
         return registry.deactivate(id, CallerHeaders.caller(headers));
     }
 
+    /** {@code endpoint}: where the expert's workload serves, host:port[,host:port]. */
+    public record ReadyRequest(@JsonProperty("endpoint") String endpoint) {
+    }
+
+    /** The platform's provisioner (the Kubernetes operator) reports an uploaded expert's workload ready. */
+    @POST
+    @Path("/{id}/ready")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Object ready(@PathParam("id") String id, ReadyRequest request, @Context HttpHeaders headers) {
+        if (request == null || request.endpoint() == null || request.endpoint().isBlank()) {
+            throw new InvalidRequestException("endpoint", "the body must be {\"endpoint\": \"host:port\"}");
+        }
+        return lifecycle.ready(id, request.endpoint().trim(), CallerHeaders.caller(headers));
+    }
+
     @POST
     @Path("/{id}/revoke")
     public Object revoke(@PathParam("id") String id, @Context HttpHeaders headers) {

@@ -95,6 +95,40 @@ public class ExpertLifecycle {
         }
     }
 
+    /**
+     * A provisioner outside this process (the Kubernetes operator) reports that the workload of uploaded expert
+     * {@code id} is ready at {@code endpoint}: the expert is registered with its stored package there and serves.
+     * Reporting the same endpoint again changes nothing; a revoked expert is never registered again.
+     */
+    public Object ready(String id, String endpoint, Caller caller) {
+        if (!caller.isPlatform()) {
+            throw new PermissionDeniedException("only the platform's provisioner reports workloads ready");
+        }
+        DeploymentRecord d = deployments.find(id);
+        if (d == null) {
+            throw new UnknownExpertException(id);
+        }
+        if (d.state == DeploymentState.REMOVED) {
+            throw new ExpertConflictException("expert '" + id + "' is revoked; its workload is not taken back");
+        }
+        if (registry.exists(id)) {
+            ExpertRegistry.View v = registry.get(id, caller);
+            if (!endpoint.equals(v.endpoints())) {
+                throw new ExpertConflictException("expert '" + id + "' already serves at " + v.endpoints());
+            }
+            return v;
+        }
+        ExpertRegistry.View v = registry.register(new ExpertRegistry.Registration(store.path(d.packageHash).toString(), endpoint,
+                d.owner, null), caller);
+        deployments.update(id, r -> {
+            r.state = DeploymentState.READY;
+            r.endpoint = endpoint;
+            r.reason = null;
+        });
+        LOG.infof("uploaded expert %s of %s serves at %s", id, d.owner, endpoint);
+        return v;
+    }
+
     /** The router stops routing to the expert first (this returns only then); then its workload is removed. */
     public Object revoke(String id, Caller caller) {
         try {

@@ -1,5 +1,7 @@
 package dev.flexserve.router.store;
 
+import dev.flexserve.model.packages.ArchiveException;
+import dev.flexserve.model.packages.AtomicDirectory;
 import dev.flexserve.model.packages.PackageArchive;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,15 +13,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 
 /**
  * Expert packages by content hash: {@code <directory>/<hash>/}. An upload (a zip archive) is streamed into a staging
@@ -34,13 +30,11 @@ public class PackageStore {
     private static final String STAGING = ".incoming";
 
     private final Path root;
-    private final long maxBytes;
-    private final int maxFiles;
+    private final PackageArchive.Limits limits;
 
     public PackageStore(StoreSettings settings) {
         this.root = settings.directory().toAbsolutePath().normalize();
-        this.maxBytes = settings.maxBytes();
-        this.maxFiles = settings.maxFiles();
+        this.limits = new PackageArchive.Limits(settings.maxBytes(), settings.maxFiles());
         try {
             Files.createDirectories(root.resolve(STAGING));
             clean(root.resolve(STAGING));
@@ -63,58 +57,20 @@ public class PackageStore {
         Path dir = root.resolve(STAGING).resolve(UUID.randomUUID().toString());
         try {
             Files.createDirectories(dir);
-            unpack(archive, dir);
-            if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
-                throw new InvalidArchiveException("the archive has no manifest.json at its top level");
-            }
+            PackageArchive.extract(archive, dir, limits);
             return new Staged(dir);
+        } catch (ArchiveException e) {
+            delete(dir);
+            if (e.tooLarge()) {
+                throw new ArchiveTooLargeException(e.getMessage());
+            }
+            throw new InvalidArchiveException(e.getMessage());
         } catch (IOException e) {
             delete(dir);
-            throw new InvalidArchiveException("the archive is truncated or corrupt: " + e.getMessage());
+            throw new UncheckedIOException("cannot unpack an upload into " + dir, e);
         } catch (RuntimeException e) {
             delete(dir);
             throw e;
-        }
-    }
-
-    private void unpack(InputStream archive, Path dir) throws IOException {
-        long bytes = 0;
-        int files = 0;
-        Set<String> seen = new HashSet<>();
-        byte[] buffer = new byte[1 << 16];
-        try (ZipInputStream in = new ZipInputStream(archive)) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                String name = e.getName();
-                Path target = dir.resolve(name).normalize();
-                if (name.startsWith("/") || name.contains("\\") || !target.startsWith(dir) || target.equals(dir)) {
-                    throw new InvalidArchiveException("the archive entry '" + name + "' leaves the package");
-                }
-                if (!seen.add(target.toString())) {
-                    throw new InvalidArchiveException("the archive holds '" + name + "' twice");
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(target);
-                    continue;
-                }
-                if (++files > maxFiles) {
-                    throw new ArchiveTooLargeException("the package has more than " + maxFiles + " files");
-                }
-                Files.createDirectories(target.getParent());
-                try (OutputStream out = Files.newOutputStream(target)) {
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        bytes += n;
-                        if (bytes > maxBytes) {
-                            throw new ArchiveTooLargeException("the package unpacks to more than " + maxBytes + " bytes");
-                        }
-                        out.write(buffer, 0, n);
-                    }
-                }
-            }
-        } catch (ZipException e) {
-            throw new InvalidArchiveException("the archive is corrupt: " + e.getMessage());
-        }
-        if (files == 0) {
-            throw new InvalidArchiveException("the archive is empty or not a zip archive");
         }
     }
 
@@ -165,13 +121,8 @@ public class PackageStore {
     }
 
     private static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            AtomicDirectory.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + dir, e);
         }
