@@ -48,7 +48,7 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--token", description = "An owner's access token (flexserve token --role owner). Default: the FLEXSERVE_TOKEN variable.")
     String token;
 
-    @Option(names = "--wait", defaultValue = "5m", description = "How long to wait for the expert to serve; 0s returns after the upload. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--wait", defaultValue = "5m", converter = WaitDuration.class, description = "How long to wait for the expert to serve; 0s returns after the upload. Default: ${DEFAULT-VALUE}")
     Duration wait;
 
     @Override
