@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flexserve.cli.FlexServeCli;
 import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.process.ServiceProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -13,11 +14,16 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +115,8 @@ class ExpertLifecycleTest {
         JsonNode one = get(gateway + "/v1/usage?request_id=" + requestId + "&group_by=expert", owner).body();
         assertThat(one.at("/data").findValuesAsText("expert")).as("the response's own record").contains(ID);
 
+        servedByAnExpertServiceThatFetchesItFromTheStore(version);
+
         List<GatewayHttp.Stream> streams = start(8);
         double before = routerCalls();
         assertThat(before).as("the router called the uploaded expert for the streams").isPositive();
@@ -197,6 +205,48 @@ class ExpertLifecycleTest {
             throw new AssertionError("not every stream produced two chunks within 2 minutes:" + states);
         }
         return streams;
+    }
+
+    /**
+     * The way a Kubernetes pod gets its package: an expert-service given only the URL of the package in the router's
+     * store and its content hash fetches it over HTTP with the platform's credential, verifies it and serves exactly
+     * that package; one asking for a package the store does not hold does not start.
+     */
+    private static void servedByAnExpertServiceThatFetchesItFromTheStore(String version) throws Exception {
+        Path jar = Path.of(System.getProperty("flexserve.home", "..")).resolve("expert-service/target/quarkus-app/quarkus-run.jar");
+        String trunk = ModelSet.load(p.models()).trunk().hash();
+        ServiceProcess fetched = pod("fetched", jar, version, trunk);
+        try {
+            fetched.start();
+            fetched.awaitReady(Duration.ofMinutes(2));
+            HttpResponse<String> described = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fetched.url() + "/admin/expert"))
+                    .header("Authorization", "Bearer " + p.platform().internalSecret()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, described.statusCode(), described.body());
+            JsonNode d = new ObjectMapper().readTree(described.body());
+            assertEquals(ID, d.get("expert_id").asText());
+            assertEquals(version, d.get("package_hash").asText());
+            assertThat(work.resolve("pod-cache-fetched").resolve(version).resolve("manifest.json")).exists();
+        } finally {
+            fetched.stop();
+        }
+        ServiceProcess missing = pod("missing", jar, "0".repeat(64), trunk);
+        missing.start();
+        missing.exited().get(2, TimeUnit.MINUTES);
+        assertThat(Files.readString(missing.log())).contains("HTTP 404").contains("no package " + "0".repeat(64) + " is stored");
+    }
+
+    private static ServiceProcess pod(String name, Path jar, String packageHash, String trunkHash) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return ServiceProcess.quarkus("pod-" + name, jar, List.of("-Xmx256m", "-XX:+UseSerialGC"), List.of(
+                        "flexserve.expert.package-url=" + p.router() + "/internal/v1/packages/" + packageHash,
+                        "flexserve.expert.package-hash=" + packageHash,
+                        "flexserve.expert.package-cache=" + work.resolve("pod-cache-" + name).toAbsolutePath(),
+                        "flexserve.expert.package-fetch-timeout=30s",
+                        "flexserve.expert.base-hash=" + trunkHash),
+                Map.of("FLEXSERVE_INTERNAL_SECRET", p.platform().internalSecret()), port, port, work.resolve("pod-" + name + ".log"));
     }
 
     /** Forward calls the router made to the uploaded expert (its own count: the expert's process goes on revoke). */

@@ -5,6 +5,7 @@ import dev.flexserve.model.packages.ContentHash;
 import dev.flexserve.model.packages.Manifest;
 import dev.flexserve.model.packages.PackageArchive;
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.StoredPackage;
 import dev.flexserve.router.TestDatabase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,34 +33,18 @@ import static org.hamcrest.Matchers.containsString;
 @QuarkusTestResource(DemoModelsResource.class)
 @QuarkusTestResource(TestDatabase.class)
 class PackagesResourceTest {
-    static final Path STORE = Path.of("target/package-store");
-
-    Path stored;
+    StoredPackage stored;
     String hash;
 
     @BeforeEach
     void store() throws IOException {
-        Path expert = DemoModelsResource.models().resolve("expert-1");
-        hash = ContentHash.ofPackage(Manifest.read(expert).files());
-        stored = STORE.resolve(hash);
-        AtomicDirectory.write(stored, tmp -> {
-            try (Stream<Path> walk = Files.walk(expert)) {
-                for (Path p : (Iterable<Path>) walk::iterator) {
-                    Path to = tmp.resolve(expert.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(p, to);
-                    }
-                }
-            }
-            return tmp;
-        });
+        stored = StoredPackage.of("expert-1");
+        hash = stored.hash();
     }
 
     @AfterEach
     void unstore() throws IOException {
-        AtomicDirectory.deleteTree(stored);
+        stored.close();
     }
 
     @Test
@@ -72,9 +57,9 @@ class PackagesResourceTest {
             Files.createDirectories(unpacked);
             PackageArchive.extract(new ByteArrayInputStream(archive), unpacked, new PackageArchive.Limits(1L << 30, 64));
             assertThat(ContentHash.ofPackage(Manifest.read(unpacked).files())).isEqualTo(hash);
-            try (Stream<Path> files = Files.walk(stored)) {
+            try (Stream<Path> files = Files.walk(stored.dir())) {
                 for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                    assertThat(unpacked.resolve(stored.relativize(p).toString())).as(p.toString()).hasSameBinaryContentAs(p);
+                    assertThat(unpacked.resolve(stored.dir().relativize(p).toString())).as(p.toString()).hasSameBinaryContentAs(p);
                 }
             }
         } finally {
