@@ -21,20 +21,23 @@ public record StoredPackage(String hash, Path dir) implements AutoCloseable {
         Path source = DemoModelsResource.models().resolve(expert);
         String hash = ContentHash.ofPackage(Manifest.read(source).files());
         Path dir = STORE.resolve(hash);
-        AtomicDirectory.write(dir, tmp -> {
-            try (Stream<Path> walk = Files.walk(source)) {
-                for (Path p : (Iterable<Path>) walk::iterator) {
-                    Path to = tmp.resolve(source.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(p, to);
-                    }
+        AtomicDirectory.write(dir, tmp -> copyTree(source, tmp));
+        return new StoredPackage(hash, dir);
+    }
+
+    /** Copies the files under {@code from} into the existing directory {@code to}; returns {@code to}. */
+    public static Path copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
                 }
             }
-            return tmp;
-        });
-        return new StoredPackage(hash, dir);
+        }
+        return to;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.flexserve.model.packages.Manifest;
 import dev.flexserve.model.packages.PackageArchive;
 import dev.flexserve.model.packages.PackageSignatures;
 import dev.flexserve.router.DemoModelsResource;
+import dev.flexserve.router.StoredPackage;
 import dev.flexserve.router.TestDatabase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -164,18 +165,7 @@ class UploadTest {
     }
 
     static Path copyFrom(Path from, String name) throws IOException {
-        Path to = Files.createTempDirectory(work, name);
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest);
-                }
-            }
-        }
-        return to;
+        return StoredPackage.copyTree(from, Files.createTempDirectory(work, name));
     }
 
     static Path signed(Path pkg, KeyPair key) throws IOException {
