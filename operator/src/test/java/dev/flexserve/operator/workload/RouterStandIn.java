@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * and body), answers each action with a status the test chooses, and runs a test's hook while it holds a call, so a
  * test can look at the cluster at the moment the router is asked.
  */
-final class RouterStandIn implements AutoCloseable {
-    record Call(String action, String expert, String authorization, String body) {
+public final class RouterStandIn implements AutoCloseable {
+    public record Call(String action, String expert, String authorization, String body) {
     }
 
     private final HttpServer server;
@@ -28,7 +28,7 @@ final class RouterStandIn implements AutoCloseable {
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final Map<String, Consumer<Call>> hooks = new ConcurrentHashMap<>();
 
-    RouterStandIn() throws IOException {
+    public RouterStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/admin/experts/", exchange -> {
             String[] parts = exchange.getRequestURI().getPath().split("/"); // "", admin, experts, id, action
@@ -49,23 +49,23 @@ final class RouterStandIn implements AutoCloseable {
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    List<Call> calls() {
+    public List<Call> calls() {
         return List.copyOf(calls);
     }
 
-    List<String> actions() {
+    public List<String> actions() {
         return calls.stream().map(Call::action).toList();
     }
 
-    void answer(String action, int status) {
+    public void answer(String action, int status) {
         statuses.put(action, status);
     }
 
-    void whileHolding(String action, Consumer<Call> hook) {
+    public void whileHolding(String action, Consumer<Call> hook) {
         hooks.put(action, hook);
     }
 
