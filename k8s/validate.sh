@@ -10,8 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 crd=base/operator/expert-crd.yaml
 
+if ! command -v npm >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 if [ ! -d .validate/node_modules ]; then
-  (cd .validate && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  (cd .validate && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 cmp -s base/keycloak/flexserve-realm.json ../cli/src/main/resources/dev/flexserve/cli/identity/flexserve-realm.json \
