@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Native build of the FlexServe services: native-build/build.sh [--sources-only] [module...]
-#   default modules: router-service expert-service attribution-service gateway
+#   default modules: router-service expert-service attribution-service gateway operator
 #   --sources-only   package -Dnative -Dquarkus.native.sources-only=true: writes <module>/target/native-sources,
 #                    needs no GraalVM (the native-readiness gate on the build machines)
 #   otherwise        verify -Dnative: builds <module>/target/*-runner with GraalVM/Mandrel and runs the *IT tests
@@ -14,7 +14,7 @@ if [[ ${1:-} == --sources-only ]]; then
   shift
 fi
 modules=("$@")
-(( ${#modules[@]} )) || modules=(router-service expert-service attribution-service gateway)
+(( ${#modules[@]} )) || modules=(router-service expert-service attribution-service gateway operator)
 for m in "${modules[@]}"; do
   echo "== $m: mvnw ${goal[*]}"
   "$root/mvnw" -B -f "$root/$m/pom.xml" "${goal[@]}"

@@ -8,6 +8,7 @@ import dev.flexserve.router.trunk.Trunk;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Startup
 @ApplicationScoped
+@Typed(EmbeddedProvisioner.class) // the Provisioner is chosen by mode: ProvisionerChoice
 public class EmbeddedProvisioner implements Provisioner {
     private static final Logger LOG = Logger.getLogger(EmbeddedProvisioner.class);
     private static final Duration LONGEST_BACKOFF = Duration.ofSeconds(30);

@@ -11,7 +11,10 @@ import java.util.Optional;
 /** How uploaded experts are run (prefix {@code flexserve.router.provisioning}). */
 @ConfigMapping(prefix = "flexserve.router.provisioning")
 public interface ProvisioningSettings {
-    /** {@code embedded}: a local expert-service process per expert; {@code none}: uploads are refused (503). */
+    /**
+     * {@code embedded}: a local expert-service process per expert; {@code kubernetes}: an {@code Expert} resource per
+     * expert, reconciled by the operator; {@code none}: uploads are refused (503).
+     */
     @WithDefault("none")
     Mode mode();
 
@@ -30,7 +33,42 @@ public interface ProvisioningSettings {
     @WithDefault("3m")
     Duration startupTimeout();
 
+    /**
+     * Kubernetes: the router's own URL as the expert pods reach it; they fetch their package from
+     * {@code <package-base-url>/internal/v1/packages/<hash>}.
+     */
+    Optional<String> packageBaseUrl();
+
+    /** Kubernetes: how each uploaded expert's Expert resource is written. */
+    Kubernetes kubernetes();
+
     enum Mode {
-        NONE, EMBEDDED
+        NONE, EMBEDDED, KUBERNETES
+    }
+
+    /** Defaults of the Expert resources the router writes (prefix {@code flexserve.router.provisioning.kubernetes}). */
+    interface Kubernetes {
+        /** Namespace of the Expert resources; the Kubernetes client's namespace when absent. */
+        Optional<String> namespace();
+
+        /** KEDA's lower bound; 0 lets an idle expert scale to zero. */
+        @WithDefault("1")
+        int replicasMin();
+
+        @WithDefault("3")
+        int replicasMax();
+
+        @WithDefault("500m")
+        String cpuRequest();
+
+        @WithDefault("1Gi")
+        String memoryRequest();
+
+        @WithDefault("2Gi")
+        String memoryLimit();
+
+        /** GPUs per pod ({@code nvidia.com/gpu}); above 0 the pods also select and tolerate GPU nodes. */
+        @WithDefault("0")
+        int gpus();
     }
 }

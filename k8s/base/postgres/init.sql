@@ -1,0 +1,3 @@
+CREATE DATABASE router;
+CREATE DATABASE attribution;
+CREATE DATABASE keycloak;
