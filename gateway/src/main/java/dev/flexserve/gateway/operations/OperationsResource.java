@@ -87,22 +87,43 @@ public class OperationsResource {
         ServiceProbe.Health routerHealth = probe.health(routerUrl);
         out.add(service("router-service", "router", routerUrl, routerHealth));
         out.add(service("attribution-service", "attribution", attributionSettings.url(), probe.health(attributionSettings.url())));
-        JsonNode experts = experts(caller, RequestIds.of(request));
-        if (experts != null) {
-            for (JsonNode e : experts.path("data")) {
-                String id = e.path("id").asText();
-                String status = e.path("status").asText();
-                for (String endpoint : e.path("endpoints").asText("").split(",")) {
-                    URI base = httpBase(endpoint.strip());
-                    ServiceProbe.Health h = base == null
-                            ? new ServiceProbe.Health("unknown", "no HTTP address in endpoint '" + endpoint + "'")
-                            : probe.health(base);
-                    out.add(new ServiceHealth("expert-" + id, "expert", base == null ? null : base.toString(), h.status(),
-                            h.detail(), id, e.path("owner").asText(), status));
+        out.addAll(expertServices(caller, RequestIds.of(request)));
+        return new HealthReport("list", Instant.now(), out);
+    }
+
+    /**
+     * The health of the expert-services of the experts the caller manages: an owner its organization's (the router's
+     * registry scopes the list, as for {@code GET /v1/experts}), an operator all. The owner dashboard shows these.
+     */
+    @GET
+    @Path("/experts")
+    @RolesAllowed({Caller.OWNER, Caller.OPERATOR})
+    public HealthReport experts(@Context ContainerRequestContext request, @RestHeader(CallerResolver.ORGANIZATION_HEADER) String org) {
+        return new HealthReport("list", Instant.now(), expertServices(callers.resolve(identity, org), RequestIds.of(request)));
+    }
+
+    private List<ServiceHealth> expertServices(Caller caller, String requestId) {
+        List<ServiceHealth> out = new ArrayList<>();
+        JsonNode experts = experts(caller, requestId);
+        if (experts == null) {
+            return out;
+        }
+        for (JsonNode e : experts.path("data")) {
+            String id = e.path("id").asText();
+            String status = e.path("status").asText();
+            for (String endpoint : e.path("endpoints").asText("").split(",")) {
+                if (endpoint.isBlank()) {
+                    continue;
                 }
+                URI base = httpBase(endpoint.strip());
+                ServiceProbe.Health h = base == null
+                        ? new ServiceProbe.Health("unknown", "no HTTP address in endpoint '" + endpoint + "'")
+                        : probe.health(base);
+                out.add(new ServiceHealth("expert-" + id, "expert", base == null ? null : base.toString(), h.status(),
+                        h.detail(), id, e.path("owner").asText(), status));
             }
         }
-        return new HealthReport("list", Instant.now(), out);
+        return out;
     }
 
     @GET

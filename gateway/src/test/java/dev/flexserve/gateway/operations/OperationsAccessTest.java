@@ -13,6 +13,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
 /**
@@ -35,6 +36,7 @@ class OperationsAccessTest {
     void anonymousCallersAreUnauthorized() {
         given().get("/v1/operations/health").then().statusCode(401);
         given().get("/v1/operations/metrics").then().statusCode(401);
+        given().get("/v1/operations/experts").then().statusCode(401);
     }
 
     @Test
@@ -43,14 +45,17 @@ class OperationsAccessTest {
     void consumersAreForbidden() {
         given().get("/v1/operations/health").then().statusCode(403).body("error.code", equalTo("insufficient_role"));
         given().get("/v1/operations/metrics").then().statusCode(403);
+        given().get("/v1/operations/experts").then().statusCode(403);
     }
 
     @Test
     @TestSecurity(user = "demo-code-owner-owner", roles = "owner")
     @OidcSecurity(claims = @Claim(key = "organization", value = "demo-code-owner"))
-    void ownersAreForbidden() {
+    void ownersSeeOnlyTheirExpertServicesNotThePlatform() {
         given().get("/v1/operations/health").then().statusCode(403);
         given().get("/v1/operations/metrics").then().statusCode(403);
+        // The router is unreachable here, so there is no list of the owner's experts to probe.
+        given().get("/v1/operations/experts").then().statusCode(200).body("object", is("list")).body("data", hasSize(0));
     }
 
     @Test
