@@ -73,6 +73,8 @@ export async function render(main) {
     output.textContent = '';
     let text = '';
     let final = null;
+    let chunks = 0;
+    output.dataset.chunks = '0';
     controller = new AbortController();
     form.generate.disabled = true;
     stopButton.disabled = false;
@@ -83,7 +85,11 @@ export async function render(main) {
         const c = chunk.choices && chunk.choices[0];
         if (!c) return;
         const piece = c.text !== undefined ? c.text : (c.delta && c.delta.content) || '';
-        if (piece) { text += piece; target.textContent = text; }
+        if (piece) {
+          text += piece;
+          target.textContent = text;
+          output.dataset.chunks = String(++chunks);
+        }
         if (c.finish_reason || chunk.attribution) final = chunk;
       }, controller.signal);
       if (assistant) transcript.push({role: 'assistant', content: text});
