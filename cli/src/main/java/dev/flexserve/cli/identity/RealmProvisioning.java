@@ -96,7 +96,7 @@ public final class RealmProvisioning {
         if (id == null) {
             ObjectNode u = JSON.createObjectNode().put("username", username).put("enabled", true)
                     .put("email", username + "@" + organization + ".flexserve.local").put("emailVerified", true)
-                    .put("firstName", username).put("lastName", "(demo " + role + ")");
+                    .put("firstName", organization).put("lastName", role);
             u.putArray("requiredActions");
             u.putArray("credentials").addObject().put("type", "password").put("value", password).put("temporary", false);
             expect(call("POST", realmPath("/users"), u), 201, "creating user " + username);
