@@ -12,8 +12,19 @@ const PAGES = [
   {id: 'operator', title: 'Operations', role: 'operator', render: operator.render}
 ];
 
+/** Gives every cell its column's name, which the phone layout shows in front of it (console.css). */
+function labelTables(root) {
+  root.querySelectorAll('table.data').forEach(t => {
+    const names = [...t.querySelectorAll('thead th')].map(th => th.textContent);
+    t.querySelectorAll('tbody tr').forEach(tr => [...tr.children].forEach((cell, i) => {
+      if (names[i] && cell.getAttribute('data-label') !== names[i]) cell.setAttribute('data-label', names[i]);
+    }));
+  });
+}
+
 async function start() {
   const main = document.getElementById('main');
+  new MutationObserver(() => labelTables(main)).observe(main, {childList: true, subtree: true});
   try {
     await auth.configure();
     await auth.completeSignIn();

@@ -1,7 +1,6 @@
 package dev.flexserve.platform;
 
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -19,7 +18,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 
@@ -108,14 +109,22 @@ final class Browser implements AutoCloseable {
         visible("#signed-in-as");
     }
 
-    /** Page height for a full-page screenshot at {@code width}, then the screenshot as a PNG file. */
+    /**
+     * A full-page screenshot at {@code width} CSS pixels as a PNG file. Chrome's device emulation sets the viewport
+     * (at phone width as a mobile device), so the page lays itself out as it would there; the window size of a
+     * headless browser would not.
+     */
     void screenshot(Path file, int width) throws IOException {
-        driver.manage().window().setSize(new Dimension(width, 900));
+        boolean phone = width <= PHONE;
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", phone ? 844 : 900, "deviceScaleFactor", 1, "mobile", phone));
         long height = ((Number) script("return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);")).longValue();
-        driver.manage().window().setSize(new Dimension(width, (int) Math.min(Math.max(height, 600), 4000)));
-        Files.createDirectories(file.getParent());
-        Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-        driver.manage().window().setSize(new Dimension(DESKTOP, 900));
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", 0, "width", width, "height", Math.min(height, 6000), "scale", 1)));
+        driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
     }
 
     /** What a failure needs: the page's source, the browser console and a screenshot, under {@code dir}. */
