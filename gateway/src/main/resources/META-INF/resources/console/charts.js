@@ -23,7 +23,7 @@ function frame(width, height, label) {
  * (e.g. dropped experts) are hatched.
  */
 export function bars(rows, {label, max = 1, format = v => v.toFixed(2)} = {}) {
-  const rowHeight = 28, labelWidth = 150, width = 600, barWidth = width - labelWidth - 120;
+  const rowHeight = 28, labelWidth = 110, width = 480, barWidth = width - labelWidth - 130;
   const root = frame(width, Math.max(rowHeight, rows.length * rowHeight) + 4, label);
   root.append(svg('defs', {}, svg('pattern', {id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse',
     patternTransform: 'rotate(45)'}, svg('rect', {width: 3, height: 6, fill: '#767676'}))));
