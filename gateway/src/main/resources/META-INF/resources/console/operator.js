@@ -39,7 +39,7 @@ export async function render(main) {
       h('th', {scope: 'row'}, e.id), h('td', {}, e.owner),
       h('td', {}, h('span', {class: 'badge ' + e.status}, e.status)),
       h('td', {}, h('code', {}, (e.version || '').slice(0, 12))),
-      h('td', {}, (e.policy.organizations || []).join(', ') || 'nobody')))))));
+      h('td', {}, (e.policy.organizations || []).join(', ').replace(/^\*$/, 'everyone') || 'nobody')))))));
 
   async function sample() {
     const m = await api.get('/v1/operations/metrics');

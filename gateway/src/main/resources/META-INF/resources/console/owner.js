@@ -43,7 +43,7 @@ function expertsTable(experts, health, refresh) {
       h('td', {}, h('code', {title: e.version}, short(e.version))),
       h('td', {class: 'health'}, healthOf(health, e.id)),
       h('td', {}, policySummary(e.policy)),
-      h('td', {class: 'actions'}, actions(e, refresh)))))));
+      h('td', {class: 'actions'}, h('div', {class: 'actions'}, actions(e, refresh))))))));
 }
 
 function policySummary(p) {

@@ -38,6 +38,8 @@ final class Browser implements AutoCloseable {
 
     private final ChromeDriver driver;
     final String name;
+    /** Where this browser saves downloads (the CSV export). */
+    final Path downloads;
 
     Browser(String name) {
         for (Path p : List.of(CHROMIUM, CHROMEDRIVER)) {
@@ -48,7 +50,10 @@ final class Browser implements AutoCloseable {
             }
         }
         this.name = name;
+        this.downloads = Path.of("target", "console-downloads", name + "-" + System.nanoTime()).toAbsolutePath();
         ChromeOptions options = new ChromeOptions();
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=" + DESKTOP + ",900", "--lang=en-US");

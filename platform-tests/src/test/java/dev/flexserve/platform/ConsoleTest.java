@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -107,6 +108,13 @@ class ConsoleTest {
         assertThat(owner.all("#usage-chart svg rect[data-series='acme']")).as("acme's column in the chart").isNotEmpty();
         assertThat(owner.visible("#experts-table tr[data-expert='" + REVOKED + "'] td.status").getAttribute("data-status")).isEqualTo("active");
         assertThat(owner.visible("#experts-table tr[data-expert='" + REVOKED + "'] td.health").getText()).isEqualTo("up");
+        // The CSV export is a download of the report with Accept: text/csv.
+        owner.visible("#usage-csv").click();
+        Path csv = owner.downloads.resolve("flexserve-usage-hour.csv");
+        owner.await(d -> Files.isRegularFile(csv), "the CSV export never arrived in " + owner.downloads);
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.get(0)).startsWith("expert,organization,hour,requests,tokens");
+        assertThat(lines).anyMatch(l -> l.startsWith(REVOKED + ",acme,"));
         owner.screenshot(SHOTS.resolve("owner-desktop.png"), Browser.DESKTOP);
         owner.screenshot(SHOTS.resolve("owner-phone.png"), Browser.PHONE);
 
@@ -152,6 +160,8 @@ class ConsoleTest {
         assertThat(op.visible("#requests-running dd").getText()).matches("\\d+");
         assertThat(op.visible("#ttft dd").getText()).as("the earlier tests' requests were timed").containsPattern("\\d");
         assertThat(op.all("#calls-table tbody tr").stream().map(r -> r.getAttribute("data-expert")).toList()).contains("expert-1");
+        // Live: the page samples again (every 5 s) and draws each expert's call rate from the difference.
+        op.visible("#rates svg path[data-series='expert-1']");
         op.screenshot(SHOTS.resolve("operator-desktop.png"), Browser.DESKTOP);
         op.screenshot(SHOTS.resolve("operator-phone.png"), Browser.PHONE);
     }
