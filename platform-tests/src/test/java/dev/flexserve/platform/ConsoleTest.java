@@ -192,4 +192,24 @@ class ConsoleTest {
         assertThat(b.visible("#username").isDisplayed()).isTrue();
         b.screenshot(SHOTS.resolve("keycloak-login-desktop.png"), Browser.DESKTOP);
     }
+
+    @Test
+    @Order(6)
+    void anUploadReportsItsProgressAndTheRoutersRefusalOfAnInvalidPackage() throws IOException {
+        Browser b = signedIn("demo-org-4-owner");
+        b.awaitPage("owner");
+        // Not a zip archive: the router verifies every upload before anything else sees it, and refuses this one.
+        Path junk = b.downloads.resolveSibling("not-a-package-" + System.nanoTime() + ".zip");
+        Files.createDirectories(junk.getParent());
+        byte[] bytes = new byte[256 * 1024];
+        new java.util.Random(11).nextBytes(bytes);
+        Files.write(junk, bytes);
+        b.visible("#package-file").sendKeys(junk.toString());
+        b.visible("#upload-title + form button[type=submit]").click();
+        b.await(d -> d.findElement(By.id("upload-status")).getText().startsWith("refused"), "the upload's outcome never showed");
+        assertThat(b.visible("#upload-status").getText()).as("the router's reason is shown").matches("refused: .{10,}");
+        assertThat(b.visible("#upload-progress").getAttribute("value")).as("the whole file was sent").isEqualTo("100");
+        assertThat(b.all("#experts-table tbody tr").stream().map(r -> r.getAttribute("data-expert")).toList())
+                .as("nothing was added").containsExactly("expert-4");
+    }
 }
