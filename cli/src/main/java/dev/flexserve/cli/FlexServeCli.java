@@ -2,6 +2,7 @@ package dev.flexserve.cli;
 
 import dev.flexserve.cli.generate.GenerateCommand;
 import dev.flexserve.cli.identity.TokenCommand;
+import dev.flexserve.cli.identity.UsersCommand;
 import dev.flexserve.cli.model.ModelCommand;
 import dev.flexserve.cli.up.UpCommand;
 import dev.flexserve.cli.usage.UsageCommand;
@@ -36,6 +37,7 @@ import java.util.logging.Logger;
                 GenerateCommand.class,
                 UpCommand.class,
                 TokenCommand.class,
+                UsersCommand.class,
                 UsageCommand.class,
                 dev.flexserve.ownerkit.OwnerCommand.class,
         })

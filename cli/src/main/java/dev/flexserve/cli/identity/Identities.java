@@ -42,9 +42,20 @@ public final class Identities {
     private final Path file;
     private final State state;
 
-    /** What {@code identity.json} holds. */
+    /** What {@code identity.json} holds; {@code users} came with the console (absent in older state directories). */
     record State(@JsonProperty("url") String url, @JsonProperty("admin_password") String adminPassword,
-                 @JsonProperty("clients") Map<String, String> clients) {
+                 @JsonProperty("clients") Map<String, String> clients, @JsonProperty("users") Map<String, User> users) {
+        State {
+            users = users == null ? new TreeMap<>() : new TreeMap<>(users);
+        }
+    }
+
+    /**
+     * A person who signs in to the console: a demo user of one organization with one realm role, named
+     * {@code <organization>-<role>}, with a password generated on first start.
+     */
+    public record User(@JsonProperty("organization") String organization, @JsonProperty("role") String role,
+                       @JsonProperty("password") String password) {
     }
 
     private Identities(Path file, State state) {
@@ -57,11 +68,11 @@ public final class Identities {
         Path file = stateDir.resolve(FILE);
         if (Files.exists(file)) {
             State s = JSON.readValue(file.toFile(), State.class);
-            Identities ids = new Identities(file, new State(url, s.adminPassword(), new TreeMap<>(s.clients())));
+            Identities ids = new Identities(file, new State(url, s.adminPassword(), new TreeMap<>(s.clients()), s.users()));
             ids.save();
             return ids;
         }
-        Identities ids = new Identities(file, new State(url, newSecret(), new TreeMap<>()));
+        Identities ids = new Identities(file, new State(url, newSecret(), new TreeMap<>(), null));
         ids.save();
         return ids;
     }
@@ -71,7 +82,7 @@ public final class Identities {
         Path file = stateDir.resolve(FILE);
         try {
             State s = JSON.readValue(file.toFile(), State.class);
-            return new Identities(file, new State(s.url(), s.adminPassword(), new TreeMap<>(s.clients())));
+            return new Identities(file, new State(s.url(), s.adminPassword(), new TreeMap<>(s.clients()), s.users()));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new IllegalArgumentException("no FlexServe identities in " + stateDir + " (start the platform there with ./flexserve up)");
         }
@@ -115,6 +126,23 @@ public final class Identities {
             save();
         }
         return s;
+    }
+
+    /** The console users, by username, sorted. */
+    public Map<String, User> users() {
+        return Map.copyOf(state.users());
+    }
+
+    /** The console user of {@code organization} for {@code role}, generating (and saving) its password when new. */
+    synchronized User userFor(String organization, String role) throws IOException {
+        String username = clientId(organization, role);
+        User u = state.users().get(username);
+        if (u == null) {
+            u = new User(organization, role, newPassword());
+            state.users().put(username, u);
+            save();
+        }
+        return u;
     }
 
     /**
@@ -176,6 +204,16 @@ public final class Identities {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    /** 16 characters from an alphabet without look-alikes (about 90 bits), typed by a person at the login page. */
+    static String newPassword() {
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     private static String enc(String s) {

@@ -67,7 +67,10 @@ public final class RealmProvisioning {
         expect(call("PUT", realmPath("/clients/" + client.get("id").asText()), updated), 204, "updating the console client");
     }
 
-    /** The organization and its machine client for each role, with the secrets {@code identities} holds. */
+    /**
+     * The organization, its machine client for each role, with the secrets {@code identities} holds, and its console
+     * user for each role ({@code <organization>-<role>}, password in {@code identities}).
+     */
     public void ensureOrganization(String organization, List<String> roles, Identities identities) throws IOException, InterruptedException {
         String orgId = organizationId(organization);
         if (orgId == null) {
@@ -79,7 +82,44 @@ public final class RealmProvisioning {
         for (String role : roles) {
             String clientId = Identities.clientId(organization, role);
             ensureClient(clientId, orgId, role, identities.secretFor(clientId), Map.of());
+            ensureUser(clientId, organization, orgId, role, identities.userFor(organization, role).password());
         }
+    }
+
+    /**
+     * A console user {@code username} of {@code organization} (Keycloak id {@code organizationId}), holding {@code role}, with
+     * {@code password} (set again when the user exists, so the state directory's password is always the one that
+     * works), an email and names (Keycloak's user profile asks for them before it lets a user in).
+     */
+    public void ensureUser(String username, String organization, String organizationId, String role, String password) throws IOException, InterruptedException {
+        String id = userId(username);
+        if (id == null) {
+            ObjectNode u = JSON.createObjectNode().put("username", username).put("enabled", true)
+                    .put("email", username + "@" + organization + ".flexserve.local").put("emailVerified", true)
+                    .put("firstName", organization).put("lastName", role);
+            u.putArray("requiredActions");
+            u.putArray("credentials").addObject().put("type", "password").put("value", password).put("temporary", false);
+            expect(call("POST", realmPath("/users"), u), 201, "creating user " + username);
+            id = userId(username);
+        } else {
+            ObjectNode credential = JSON.createObjectNode().put("type", "password").put("value", password).put("temporary", false);
+            expect(call("PUT", realmPath("/users/" + id + "/reset-password"), credential), 204, "setting the password of " + username);
+        }
+        ArrayNode grant = JSON.createArrayNode().add(get(realmPath("/roles/" + role)));
+        expect(call("POST", realmPath("/users/" + id + "/role-mappings/realm"), grant), 204, "granting " + role + " to " + username);
+        HttpResponse<String> member = call("POST", realmPath("/organizations/" + organizationId + "/members"), JSON.valueToTree(id));
+        if (member.statusCode() != 201 && member.statusCode() != 409) {
+            expect(member, 201, "adding " + username + " to its organization");
+        }
+    }
+
+    private String userId(String username) throws IOException, InterruptedException {
+        for (JsonNode u : realm("/users?exact=true&username=" + enc(username))) {
+            if (u.get("username").asText().equals(username)) {
+                return u.get("id").asText();
+            }
+        }
+        return null;
     }
 
     /**

@@ -163,6 +163,10 @@ public final class Platform implements AutoCloseable {
             for (Map.Entry<String, ServiceProcess> e : p.experts.entrySet()) {
                 p.register(e.getKey(), e.getValue());
             }
+            if (keycloak != null) {
+                // The console signs in at Keycloak and comes back to the gateway's address, known only now.
+                keycloak.admin().allowConsoleRedirect(p.gateway.url() + "/console/*", p.gateway.url());
+            }
             return p;
         } catch (IOException | InterruptedException | RuntimeException e) {
             p.close();

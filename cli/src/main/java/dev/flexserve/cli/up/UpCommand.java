@@ -99,6 +99,9 @@ public final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.println("Endpoints:");
+        String stateOption = stateDir.equals(Path.of(".flexserve")) ? "" : " --state-dir " + stateDir;
+        System.out.println("  console          " + platform.gateway().url() + "/console/   (web console; sign in as a user that ./flexserve users"
+                + stateOption + " lists)");
         System.out.println("  gateway          " + platform.gateway().url() + "   (OpenAI API /v1/completions, /v1/chat/completions, /v1/models; owner API /v1/experts; /q/openapi)");
         System.out.println("  keycloak         " + keycloak.url() + "   (realm flexserve; organizations " + String.join(", ", keycloak.identities().organizations()) + ")");
         System.out.println("  router-service   " + platform.router().url() + "   (internal)");
@@ -106,7 +109,7 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("  kafka            " + platform.kafka().bootstrapServers() + "   (attribution events)");
         System.out.println("  postgresql       127.0.0.1:" + platform.postgres().port() + "   (registry, attribution records)");
         platform.experts().forEach((id, p) -> System.out.println("  expert " + id + "  " + p.url() + "   (internal)"));
-        String tokenCommand = "./flexserve token" + (stateDir.equals(Path.of(".flexserve")) ? "" : " --state-dir " + stateDir) + " --organization acme";
+        String tokenCommand = "./flexserve token" + stateOption + " --organization acme";
         System.out.println("Try:  export FLEXSERVE_TOKEN=$(" + tokenCommand + ")");
         System.out.println("      ./flexserve generate --url " + platform.gateway().url() + " \"The committee met on\"");
         System.out.println("FlexServe is up. Press Ctrl-C to stop everything.");
