@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Order(3)
 @ExtendWith(GatewayPlatform.class)
 class ExpertLifecycleTest {
-    static final String OWNER = "demo-org-1";
+    static final String OWNER = "umbrella";
     static final String ID = "legal-e2e";
 
     static GatewayPlatform.Running p;

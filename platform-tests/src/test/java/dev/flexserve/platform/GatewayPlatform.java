@@ -19,7 +19,7 @@ import java.util.List;
  * expert-service per demo expert, each its own process — started once for every test class that uses this extension
  * and stopped after the last. Organizations: the demo experts' owners ({@code demo-org-1} … {@code -4}), the consumers
  * {@code acme} and {@code globex}, {@code initech} with a quota of {@link #INITECH_REQUESTS_PER_MINUTE} requests per
- * minute, {@code umbrella} with a quota no load test reaches, and the operators' {@code flexserve}.
+ * minute, {@code umbrella} with a quota no load test reaches (and the owner of the expert {@code ExpertLifecycleTest} contributes), and the operators' {@code flexserve}.
  */
 public final class GatewayPlatform implements BeforeAllCallback {
     static final int INITECH_REQUESTS_PER_MINUTE = 2;
