@@ -4,7 +4,8 @@
 #  2. every object it renders validates against the Kubernetes schemas (npm kubernetes-models), Experts against the CRD;
 #  3. the example Experts: k8s/examples/valid/* pass the CRD's schema and CEL rules, k8s/examples/invalid/* are rejected
 #     (this fails if a bad one passes);
-#  4. Keycloak's realm in the manifests is the one `flexserve up` imports.
+#  4. the objects the operator writes for an example Expert (examples/generated) validate against the Kubernetes schemas;
+#  5. Keycloak's realm in the manifests is the one `flexserve up` imports.
 # Node packages are installed into k8s/.validate/node_modules (git-ignored) on first use.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,6 +28,12 @@ for overlay in overlays/*/; do
   kubectl kustomize "$overlay" >"$rendered/$name.yaml" || { echo "$name: kustomize failed" >&2; exit 1; }
   echo -n "overlays/$name: $(grep -c '^kind:' "$rendered/$name.yaml") resources; "
   node .validate/validate.mjs manifests "$rendered/$name.yaml" "$crd"
+done
+
+# What the operator writes for an example Expert (committed by the operator's GeneratedWorkloadFileTest).
+for generated in examples/generated/*.yaml; do
+  echo -n "$generated: "
+  node .validate/validate.mjs manifests "$generated" "$crd"
 done
 
 node .validate/validate.mjs experts "$crd" valid examples/valid/*.yaml

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The Deployment of the generic expert-service image for one expert. */
 public final class ExpertDeployment {
@@ -46,10 +47,10 @@ public final class ExpertDeployment {
                     .withNewTemplate()
                         .withNewMetadata()
                             .withLabels(ExpertNames.labels(expert))
-                            .withAnnotations(Map.of(PACKAGE_ANNOTATION, spec.getPackageSource().getHash(),
+                            .withAnnotations(new TreeMap<>(Map.of(PACKAGE_ANNOTATION, spec.getPackageSource().getHash(),
                                     "prometheus.io/scrape", "true",
                                     "prometheus.io/port", String.valueOf(ExpertNames.PORT),
-                                    "prometheus.io/path", "/q/metrics"))
+                                    "prometheus.io/path", "/q/metrics")))
                         .endMetadata()
                         .withNewSpec()
                             .withAutomountServiceAccountToken(false)
@@ -60,7 +61,7 @@ public final class ExpertDeployment {
                                 .withFsGroup(RUN_AS_USER)
                                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                             .endSecurityContext()
-                            .withNodeSelector(spec.getNodeSelector())
+                            .withNodeSelector(spec.getNodeSelector() == null ? null : new TreeMap<>(spec.getNodeSelector()))
                             .withTolerations(spec.getTolerations())
                             .withContainers(container(expert, settings))
                         .endSpec()

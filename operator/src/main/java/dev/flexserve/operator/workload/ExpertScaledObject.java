@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * KEDA's {@code ScaledObject} for one expert (as a generic resource: no KEDA Java types), scaling its Deployment
@@ -27,22 +28,23 @@ public final class ExpertScaledObject {
     }
 
     public static GenericKubernetesResource desired(Expert expert, WorkloadSettings settings) {
-        Map<String, Object> trigger = Map.of(
+        // Sorted maps: the object is written the same way in every run.
+        Map<String, Object> trigger = new TreeMap<>(Map.of(
                 "type", "prometheus",
-                "metadata", Map.of(
+                "metadata", new TreeMap<>(Map.of(
                         "serverAddress", settings.prometheusUrl(),
                         "query", query(expert),
                         "threshold", String.valueOf(settings.rowsPerReplica()),
                         // Any row in flight wakes an expert scaled to zero.
-                        "activationThreshold", "0"));
-        Map<String, Object> spec = Map.of(
-                "scaleTargetRef", Map.of("apiVersion", "apps/v1", "kind", "Deployment",
-                        "name", ExpertNames.workload(expert)),
+                        "activationThreshold", "0"))));
+        Map<String, Object> spec = new TreeMap<>(Map.of(
+                "scaleTargetRef", new TreeMap<>(Map.of("apiVersion", "apps/v1", "kind", "Deployment",
+                        "name", ExpertNames.workload(expert))),
                 "minReplicaCount", expert.getSpec().getReplicas().getMin(),
                 "maxReplicaCount", expert.getSpec().getReplicas().getMax(),
                 "pollingInterval", 15,
                 "cooldownPeriod", 300,
-                "triggers", List.of(trigger));
+                "triggers", List.of(trigger)));
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion("keda.sh/v1alpha1")
                 .withKind("ScaledObject")

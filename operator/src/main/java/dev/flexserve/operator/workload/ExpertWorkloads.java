@@ -1,5 +1,8 @@
 package dev.flexserve.operator.workload;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.flexserve.operator.crd.Expert;
 import dev.flexserve.operator.crd.ExpertPhase;
 import dev.flexserve.operator.crd.ExpertState;
@@ -31,6 +34,9 @@ import java.util.Map;
 public class ExpertWorkloads {
     /** Hash of the desired object as last applied: an object whose desired form did not change is not rewritten. */
     static final String APPLIED_ANNOTATION = "flexserve.dev/applied-hash";
+
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final KubernetesClient client;
     private final RouterAdmin router;
@@ -223,9 +229,27 @@ public class ExpertWorkloads {
     private static String own(HasMetadata desired, Expert owner) {
         desired.getMetadata().setOwnerReferences(List.of(ownerReference(owner)));
         desired.getMetadata().setAnnotations(null);
-        String hash = sha256(Serialization.asJson(desired));
+        String hash = appliedHash(desired);
         desired.getMetadata().setAnnotations(new HashMap<>(Map.of(APPLIED_ANNOTATION, hash)));
         return hash;
+    }
+
+    /** Hash of the desired object in its canonical JSON form (what {@link #APPLIED_ANNOTATION} holds). */
+    static String appliedHash(HasMetadata desired) {
+        return sha256(canonicalJson(desired));
+    }
+
+    /**
+     * The object as JSON with every map's keys sorted: the same desired object hashes the same in every JVM (maps such
+     * as {@code Map.of} iterate in an order that changes between runs, which would rewrite objects after a restart).
+     */
+    private static String canonicalJson(HasMetadata desired) {
+        try {
+            Object tree = CANONICAL.readValue(Serialization.asJson(desired), Object.class);
+            return CANONICAL.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static OwnerReference ownerReference(Expert owner) {
