@@ -212,4 +212,46 @@ class ConsoleTest {
         assertThat(b.all("#experts-table tbody tr").stream().map(r -> r.getAttribute("data-expert")).toList())
                 .as("nothing was added").containsExactly("expert-4");
     }
+
+    @Test
+    @Order(7)
+    void anOwnerEditsThePolicyAndDeactivatesAndActivatesAfterConfirming() {
+        Browser b = signedIn("demo-org-1-owner");
+        b.awaitPage("owner");
+        String row = "#experts-table tr[data-expert='expert-1']";
+        editPolicy(b, row, "acme, globex", new String[]{"2030-01-01T00:00", "2030-02-01T00:00"});
+        b.await(d -> d.findElement(By.cssSelector(row)).getText().contains("acme, globex"), "the new policy never showed");
+        assertThat(b.visible(row).getText()).contains("2030-01-01T00:00:00Z", "2030-02-01T00:00:00Z");
+        editPolicy(b, row, "*", null);
+        b.await(d -> d.findElement(By.cssSelector(row)).getText().contains("everyone")
+                && d.findElement(By.cssSelector(row)).getText().contains("any time"), "the policy was never restored");
+
+        b.visible(row + " button[data-action=deactivate]").click();
+        // Cancelling the confirmation changes nothing.
+        b.visible("dialog[open] button[data-action=cancel]").click();
+        assertThat(b.visible(row + " td.status").getAttribute("data-status")).isEqualTo("active");
+        b.visible(row + " button[data-action=deactivate]").click();
+        b.visible("dialog[open] button[data-action=confirm]").click();
+        b.await(d -> "inactive".equals(d.findElement(By.cssSelector(row + " td.status")).getAttribute("data-status")), "never inactive");
+        b.visible(row + " button[data-action=activate]").click();
+        b.visible("dialog[open] button[data-action=confirm]").click();
+        b.await(d -> "active".equals(d.findElement(By.cssSelector(row + " td.status")).getAttribute("data-status")), "never active again");
+    }
+
+    private static void editPolicy(Browser b, String row, String organizations, String[] window) {
+        b.visible(row + " button[data-action=policy]").click();
+        WebElement orgs = b.visible("dialog[open] #policy-orgs");
+        orgs.clear();
+        orgs.sendKeys(organizations);
+        b.all("dialog[open] #policy-windows li button").forEach(WebElement::click);
+        if (window != null) {
+            b.visible("dialog[open] fieldset > button").click();
+            // A datetime-local field takes its value from script; typing into it depends on the browser's locale.
+            b.script("const li = document.querySelector('dialog[open] #policy-windows li:last-child');"
+                    + "li.querySelector('[name=from]').value = arguments[0]; li.querySelector('[name=until]').value = arguments[1];",
+                    window[0], window[1]);
+        }
+        b.visible("dialog[open] button[type=submit]").click();
+        b.await(d -> d.findElements(By.cssSelector("dialog[open]")).isEmpty(), "the policy dialog never closed (refused?)");
+    }
 }
