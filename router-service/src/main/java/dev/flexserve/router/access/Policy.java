@@ -3,8 +3,10 @@ package dev.flexserve.router.access;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Who may use an expert and when, as its owner decides. {@code organizations} lists the organizations granted
@@ -34,7 +36,8 @@ public record Policy(@JsonProperty("organizations") Set<String> organizations,
         if (windows != null && windows.stream().anyMatch(w -> w == null)) {
             throw new InvalidPolicyException("policy windows must be objects with 'from' and/or 'until'");
         }
-        organizations = organizations == null ? Set.of() : Set.copyOf(organizations);
+        // Sorted, so the API answers the same order every time (Set.copyOf's order changes from one JVM to the next).
+        organizations = organizations == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(organizations));
         windows = windows == null ? List.of() : List.copyOf(windows);
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,14 @@ class PolicyTest {
         assertTrue(p.grants("hospital", "hospital", NOON), "the owner may always use its own expert");
         assertFalse(p.grants("globex", "hospital", NOON));
         assertFalse(p.grants(null, "hospital", NOON), "a caller without organization gets only what everyone gets");
+    }
+
+    @Test
+    void organizationsComeBackInOneOrderWhateverTheOrderGiven() {
+        List<String> given = List.of("umbrella", "acme", "globex", "initech");
+        Policy p = new Policy(new java.util.LinkedHashSet<>(given), List.of());
+        assertEquals(List.of("acme", "globex", "initech", "umbrella"), List.copyOf(p.organizations()));
+        assertThrows(UnsupportedOperationException.class, () -> p.organizations().add("mallory"));
     }
 
     @Test
