@@ -30,11 +30,7 @@ public final class ExpertDeployment {
     public static Deployment desired(Expert expert, WorkloadSettings settings, int replicas) {
         ExpertSpec spec = expert.getSpec();
         return new DeploymentBuilder()
-                .withNewMetadata()
-                    .withName(ExpertNames.workload(expert))
-                    .withNamespace(expert.getMetadata().getNamespace())
-                    .withLabels(ExpertNames.labels(expert))
-                .endMetadata()
+                .withMetadata(ExpertNames.metadata(expert))
                 .withNewSpec()
                     .withReplicas(replicas)
                     .withNewSelector().withMatchLabels(ExpertNames.selector(expert)).endSelector()

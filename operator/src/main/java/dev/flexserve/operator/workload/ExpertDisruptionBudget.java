@@ -15,11 +15,7 @@ public final class ExpertDisruptionBudget {
 
     public static PodDisruptionBudget desired(Expert expert) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                    .withName(ExpertNames.workload(expert))
-                    .withNamespace(expert.getMetadata().getNamespace())
-                    .withLabels(ExpertNames.labels(expert))
-                .endMetadata()
+                .withMetadata(ExpertNames.metadata(expert))
                 .withNewSpec()
                     .withMaxUnavailable(new IntOrString(1))
                     .withNewSelector().withMatchLabels(ExpertNames.selector(expert)).endSelector()

@@ -1,6 +1,8 @@
 package dev.flexserve.operator.workload;
 
 import dev.flexserve.operator.crd.Expert;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,5 +42,11 @@ public final class ExpertNames {
         labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
         labels.put(OWNER_LABEL, expert.getSpec().getOwner());
         return labels;
+    }
+
+    /** The metadata every object of the expert carries: its workload name, the Expert's namespace, the labels. */
+    public static ObjectMeta metadata(Expert expert) {
+        return new ObjectMetaBuilder().withName(workload(expert)).withNamespace(expert.getMetadata().getNamespace())
+                .withLabels(labels(expert)).build();
     }
 }

@@ -48,11 +48,7 @@ public final class ExpertScaledObject {
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion("keda.sh/v1alpha1")
                 .withKind("ScaledObject")
-                .withNewMetadata()
-                    .withName(ExpertNames.workload(expert))
-                    .withNamespace(expert.getMetadata().getNamespace())
-                    .withLabels(ExpertNames.labels(expert))
-                .endMetadata()
+                .withMetadata(ExpertNames.metadata(expert))
                 .withAdditionalProperties(Map.of("spec", spec))
                 .build();
     }

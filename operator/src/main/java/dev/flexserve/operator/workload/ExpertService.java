@@ -12,11 +12,7 @@ public final class ExpertService {
 
     public static Service desired(Expert expert) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                    .withName(ExpertNames.workload(expert))
-                    .withNamespace(expert.getMetadata().getNamespace())
-                    .withLabels(ExpertNames.labels(expert))
-                .endMetadata()
+                .withMetadata(ExpertNames.metadata(expert))
                 .withNewSpec()
                     .withType("ClusterIP")
                     .withSelector(ExpertNames.selector(expert))
