@@ -1,5 +1,6 @@
 package dev.flexserve.ownerkit.packaging;
 
+import dev.flexserve.model.packages.PackageSignatures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -24,7 +25,7 @@ public final class KeygenCommand implements Callable<Integer> {
         Path priv = prefix.resolveSibling(prefix.getFileName() + ".key");
         Path pub = prefix.resolveSibling(prefix.getFileName() + ".pub");
         Signatures.writeKeys(keys, priv, pub);
-        spec.commandLine().getOut().println("key " + Signatures.fingerprint(keys.getPublic()) + ": " + priv + " (keep it), " + pub + " (give it to the platform)");
+        spec.commandLine().getOut().println("key " + PackageSignatures.fingerprint(keys.getPublic()) + ": " + priv + " (keep it), " + pub + " (give it to the platform)");
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package dev.flexserve.ownerkit.packaging;
 import dev.flexserve.model.config.FlexOlmoConfig;
 import dev.flexserve.model.packages.ExpertPackage;
 import dev.flexserve.model.packages.ModelSet;
+import dev.flexserve.model.packages.PackageSignatures;
 import dev.flexserve.model.packages.PackageWriter;
 import dev.flexserve.model.packages.TrunkPackage;
 import dev.flexserve.model.weights.InMemoryWeights;
@@ -65,7 +66,7 @@ public final class PackageCommand implements Callable<Integer> {
                     .writeValue(out.resolve(DOMAIN_EMBEDDING).toFile(), t.meta().get("domain_embedding"));
         }
         Signatures.sign(out, privateKey, publicKey);
-        Signatures.Verified v = Signatures.verify(out, publicKey);
+        PackageSignatures.Verified v = Signatures.verify(out, publicKey);
         spec.commandLine().getOut().println("package " + id + " " + hash + " signed by " + v.keyFingerprint().substring(0, 16) + ": " + out);
         return 0;
     }

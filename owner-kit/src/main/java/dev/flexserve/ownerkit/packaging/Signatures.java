@@ -1,52 +1,32 @@
 package dev.flexserve.ownerkit.packaging;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flexserve.model.packages.ContentHash;
-import dev.flexserve.model.packages.Manifest;
+import dev.flexserve.model.packages.PackageException;
+import dev.flexserve.model.packages.PackageSignatures;
 import dev.flexserve.ownerkit.OwnerKitException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.Map;
 
 /**
- * Ed25519 signatures of expert packages. The owner signs the statement
- * {@code "flexserve-expert-package-v1\n" + id + "\n" + content hash + "\n" + base (trunk) hash + "\n"}: the content
- * hash covers every file of the package (docs/model.md), the base hash binds it to the trunk it was trained against.
- * The signature lives in {@value #FILE} beside the manifest; it is not a listed file, so signing does not change the
- * package's identity. Keys are PEM files (PKCS#8 private, X.509 public) from {@code owner keygen}.
+ * The owner's side of package signatures: its Ed25519 key pair as PEM files ({@code owner keygen}), and signing and
+ * verifying with them. What is signed and how it is checked is the model library's {@link PackageSignatures}, the
+ * same code the platform verifies uploads with; a refusal here is reported as the owner kit's one-line error.
  */
 public final class Signatures {
-    public static final String FILE = "signature.json";
-    public static final String ALGORITHM = "Ed25519";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String FILE = PackageSignatures.FILE;
 
     private Signatures() {
     }
 
-    public record Verified(String id, String contentHash, String baseHash, String keyFingerprint) {
-    }
-
     public static KeyPair generate() {
         try {
-            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+            return KeyPairGenerator.getInstance(PackageSignatures.ALGORITHM).generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 is part of every Java 15+ runtime", e);
         }
@@ -56,150 +36,55 @@ public final class Signatures {
         if (Files.exists(privateFile) || Files.exists(publicFile)) {
             throw new OwnerKitException(privateFile + " or " + publicFile + " already exists; refusing to overwrite a key");
         }
-        Files.writeString(privateFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(privateFile, PackageSignatures.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         try {
             privateFile.toFile().setReadable(false, false);
             privateFile.toFile().setReadable(true, true);
         } catch (SecurityException ignored) {
             // best effort
         }
-        Files.writeString(publicFile, pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        Files.writeString(publicFile, PackageSignatures.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
     }
 
     public static PrivateKey readPrivate(Path file) {
-        try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(unpem(file, "PRIVATE KEY")));
-        } catch (GeneralSecurityException e) {
-            throw new OwnerKitException(file + ": not an Ed25519 private key");
-        }
+        return owners(() -> PackageSignatures.privateKey(read(file), file.toString()));
     }
 
     public static PublicKey readPublic(Path file) {
-        return publicKey(unpem(file, "PUBLIC KEY"), file.toString());
+        return owners(() -> PackageSignatures.publicKey(read(file), file.toString()));
     }
 
-    private static PublicKey publicKey(byte[] der, String where) {
-        try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
-        } catch (GeneralSecurityException e) {
-            throw new OwnerKitException(where + ": not an Ed25519 public key");
-        }
-    }
-
-    /** SHA-256 of the public key's X.509 encoding, hex: how a platform names a trusted owner key. */
-    public static String fingerprint(PublicKey key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] statement(String id, String contentHash, String baseHash) {
-        return ("flexserve-expert-package-v1\n" + id + "\n" + contentHash + "\n" + baseHash + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Signs the package in {@code dir} (its files must match its manifest) and writes {@value #FILE}. */
+    /** Signs the package in {@code dir} (its files must match its manifest). */
     public static void sign(Path dir, PrivateKey key, PublicKey publicKey) throws IOException {
-        Manifest m = Manifest.read(dir);
-        if (m.isTrunk()) {
-            throw new OwnerKitException(dir + ": is a trunk; only expert packages are signed");
-        }
-        String hash = checkedContentHash(dir, m);
         try {
-            Signature s = Signature.getInstance(ALGORITHM);
-            s.initSign(key);
-            s.update(statement(m.id(), hash, m.baseHash()));
-            ObjectNode n = JSON.createObjectNode();
-            n.put("algorithm", ALGORITHM);
-            n.put("id", m.id());
-            n.put("content_hash", hash);
-            n.put("base_hash", m.baseHash());
-            n.put("public_key", Base64.getEncoder().encodeToString(publicKey.getEncoded()));
-            n.put("key_fingerprint", fingerprint(publicKey));
-            n.put("signature", Base64.getEncoder().encodeToString(s.sign()));
-            JSON.writeValue(dir.resolve(FILE).toFile(), n);
-        } catch (GeneralSecurityException e) {
-            throw new OwnerKitException("cannot sign " + dir + ": " + e.getMessage());
+            PackageSignatures.sign(dir, key, publicKey);
+        } catch (PackageException e) {
+            throw new OwnerKitException(e.getMessage(), e);
         }
     }
 
-    /**
-     * Verifies the package's files against its manifest and its signature against {@code trusted} (or, when null,
-     * against the key the signature names, which only proves integrity, not who signed). Throws with one line on
-     * any mismatch.
-     */
-    public static Verified verify(Path dir, PublicKey trusted) {
-        Manifest m = Manifest.read(dir);
-        Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new OwnerKitException(dir + ": the package is not signed (no " + FILE + ")");
-        }
-        String hash = checkedContentHash(dir, m);
-        JsonNode n;
-        try {
-            n = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new OwnerKitException(file + ": not a signature file");
-        }
-        if (!ALGORITHM.equals(n.path("algorithm").asText())) {
-            throw new OwnerKitException(file + ": unsupported signature algorithm '" + n.path("algorithm").asText() + "'");
-        }
-        PublicKey named = publicKey(Base64.getDecoder().decode(n.path("public_key").asText()), file.toString());
-        PublicKey key = trusted == null ? named : trusted;
-        if (trusted != null && !fingerprint(trusted).equals(fingerprint(named))) {
-            throw new OwnerKitException(dir + ": signed by key " + fingerprint(named).substring(0, 16)
-                    + ", not by the trusted key " + fingerprint(trusted).substring(0, 16));
-        }
-        try {
-            Signature s = Signature.getInstance(ALGORITHM);
-            s.initVerify(key);
-            s.update(statement(m.id(), hash, m.baseHash()));
-            if (!s.verify(Base64.getDecoder().decode(n.path("signature").asText()))) {
-                throw new OwnerKitException(dir + ": the signature does not match the package (id, content or trunk changed)");
-            }
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new OwnerKitException(dir + ": the signature is malformed: " + e.getMessage());
-        }
-        return new Verified(m.id(), hash, m.baseHash(), fingerprint(key));
+    /** {@link PackageSignatures#verify}: against {@code trusted}, or (null) only the package's integrity. */
+    public static PackageSignatures.Verified verify(Path dir, PublicKey trusted) {
+        return owners(() -> PackageSignatures.verify(dir, trusted));
     }
 
-    private static String checkedContentHash(Path dir, Manifest m) {
-        for (Map.Entry<String, String> e : m.files().entrySet()) {
-            Path f = dir.resolve(e.getKey()).normalize();
-            if (!f.startsWith(dir.normalize()) || !Files.isRegularFile(f)) {
-                throw new OwnerKitException(dir + ": file " + e.getKey() + " listed in the manifest is missing");
-            }
-            try {
-                if (!ContentHash.ofFile(f).equalsIgnoreCase(e.getValue())) {
-                    throw new OwnerKitException(dir + ": file " + e.getKey() + " fails its SHA-256 check");
-                }
-            } catch (IOException ex) {
-                throw new OwnerKitException(dir + ": cannot read " + e.getKey());
-            }
-        }
-        return ContentHash.ofPackage(m.files());
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
-
-    private static byte[] unpem(Path file, String type) {
-        String text;
+    private static String read(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (IOException e) {
             throw new OwnerKitException(file + ": cannot read the key file");
         }
-        String begin = "-----BEGIN " + type + "-----";
-        String end = "-----END " + type + "-----";
-        int a = text.indexOf(begin);
-        int b = text.indexOf(end);
-        if (a < 0 || b < a) {
-            throw new OwnerKitException(file + ": not a PEM " + type.toLowerCase() + " file");
+    }
+
+    private interface Check<T> {
+        T run();
+    }
+
+    private static <T> T owners(Check<T> check) {
+        try {
+            return check.run();
+        } catch (PackageException e) {
+            throw new OwnerKitException(e.getMessage(), e);
         }
-        return Base64.getMimeDecoder().decode(text.substring(a + begin.length(), b));
     }
 }

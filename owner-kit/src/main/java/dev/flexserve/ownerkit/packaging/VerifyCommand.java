@@ -1,5 +1,6 @@
 package dev.flexserve.ownerkit.packaging;
 
+import dev.flexserve.model.packages.PackageSignatures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -23,7 +24,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Signatures.Verified v = Signatures.verify(dir, key == null ? null : Signatures.readPublic(key));
+        PackageSignatures.Verified v = Signatures.verify(dir, key == null ? null : Signatures.readPublic(key));
         spec.commandLine().getOut().println("ok " + v.id() + " content " + v.contentHash() + " trunk " + v.baseHash() + " key " + v.keyFingerprint()
                 + (key == null ? " (integrity only: no trusted --key given)" : ""));
         return 0;
